@@ -1,1 +1,10 @@
-export {}
+/**
+ * @sluice/core — the pure domain of Sluice: telemetry, batching, delivery, idempotent writes,
+ * the ports every adapter implements, and (as they land) the rules engine and the Lambda
+ * handlers. No I/O happens here.
+ */
+export * from "./batching/index.ts"
+export * from "./delivery/index.ts"
+export * from "./idempotency/index.ts"
+export * from "./ports/index.ts"
+export * from "./telemetry/index.ts"

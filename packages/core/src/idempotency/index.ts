@@ -1,0 +1,2 @@
+export { type ExecuteOptions, executeIntents, itemBytes } from "./executeIntents.ts"
+export { intentsOf, itemOf, type WriteIntent } from "./intents.ts"

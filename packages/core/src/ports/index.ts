@@ -1,0 +1,11 @@
+export { Clock, nowMs, sleepMs } from "./clock.ts"
+export { type DeadLetter, DeadLetters, type DeadLettersError, deadLetterIdOf } from "./deadLetters.ts"
+export {
+  type BatchWriteResult,
+  type ConditionalPutResult,
+  type Item,
+  Table,
+  type TableError,
+  type TableKey,
+  type TimeRange,
+} from "./table.ts"

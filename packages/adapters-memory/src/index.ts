@@ -1,1 +1,24 @@
-export {}
+/**
+ * @sluice/adapters-memory — every port in memory, with seeded fault injection, for tests,
+ * simulations and benchmarks. The shared contract suite is at `@sluice/adapters-memory/contract`.
+ */
+export * as MemoryDeadLetters from "./deadLetters/memoryDeadLetters.ts"
+export {
+  type MemoryDeadLetters as MemoryDeadLettersFacade,
+  memoryDeadLetters,
+} from "./deadLetters/memoryDeadLetters.ts"
+export {
+  type FaultInjector,
+  type FaultKind,
+  type FaultPlan,
+  makeFaultInjector,
+  SimulatedCrash,
+} from "./faults.ts"
+export { type SeededRandom, seededRandom } from "./seededRandom.ts"
+export * as MemoryTable from "./table/memoryTable.ts"
+export {
+  type MemoryTable as MemoryTableFacade,
+  type MemoryTableOptions,
+  type MemoryTableState,
+  memoryTable,
+} from "./table/memoryTable.ts"

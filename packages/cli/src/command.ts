@@ -93,7 +93,10 @@ export const commandHelp = (command: Command): string => {
   if (command.description) lines.push("", command.description)
   const rows = Object.entries(command.options).map(([option, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${option}${spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : ""}`
-    const notes = [spec.required ? "required" : undefined, spec.default !== undefined ? `default: ${spec.default}` : undefined]
+    const notes = [
+      spec.required ? "required" : undefined,
+      spec.default !== undefined ? `default: ${spec.default}` : undefined,
+    ]
       .filter((note) => note !== undefined)
       .join(", ")
     return [flag, notes ? `${spec.description} (${notes})` : spec.description] as const
@@ -101,6 +104,7 @@ export const commandHelp = (command: Command): string => {
   rows.push(["-h, --help", "show this help"])
   const width = Math.max(...rows.map(([flag]) => flag.length))
   lines.push("", "Options:", ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`))
-  if (command.examples?.length) lines.push("", "Examples:", ...command.examples.map((example) => `  ${example}`))
+  if (command.examples?.length)
+    lines.push("", "Examples:", ...command.examples.map((example) => `  ${example}`))
   return `${lines.join("\n")}\n`
 }

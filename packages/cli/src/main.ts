@@ -33,7 +33,8 @@ const listHelp = (prefix: ReadonlyArray<string>): string => {
   const matching = commands.filter((command) => prefix.every((word, i) => command.path[i] === word))
   const rows = matching.map((command) => [command.path.join(" "), command.summary] as const)
   const width = Math.max(...rows.map(([path]) => path.length))
-  const title = prefix.length === 0 ? "sluice — IoT telemetry pipelines, local and on AWS" : `sluice ${prefix.join(" ")}`
+  const title =
+    prefix.length === 0 ? "sluice — IoT telemetry pipelines, local and on AWS" : `sluice ${prefix.join(" ")}`
   return [
     title,
     "",
@@ -51,8 +52,13 @@ export const main = async (argv: ReadonlyArray<string>, io: CommandIO = processI
   const found = findCommand(argv)
   if (!found) {
     const prefix = argv.filter((word) => !word.startsWith("-"))
-    const group = prefix.length > 0 && commands.some((command) => command.path[0] === prefix[0]) ? prefix.slice(0, 1) : []
-    if (argv.length === 0 || isHelp(argv[0]) || (group.length > 0 && (argv.length === 1 || isHelp(argv[1])))) {
+    const group =
+      prefix.length > 0 && commands.some((command) => command.path[0] === prefix[0]) ? prefix.slice(0, 1) : []
+    if (
+      argv.length === 0 ||
+      isHelp(argv[0]) ||
+      (group.length > 0 && (argv.length === 1 || isHelp(argv[1])))
+    ) {
       io.stdout(listHelp(group))
       return 0
     }
@@ -74,7 +80,9 @@ export const main = async (argv: ReadonlyArray<string>, io: CommandIO = processI
     return await command.run({ values, positionals, io })
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`sluice ${command.path.join(" ")}: ${error.message}\nRun \`sluice ${command.path.join(" ")} --help\` for usage.\n`)
+      io.stderr(
+        `sluice ${command.path.join(" ")}: ${error.message}\nRun \`sluice ${command.path.join(" ")} --help\` for usage.\n`,
+      )
       return 2
     }
     io.stderr(`sluice ${command.path.join(" ")}: ${error instanceof Error ? error.message : String(error)}\n`)

@@ -5,6 +5,7 @@
  */
 export * from "./batching/index.ts"
 export * from "./delivery/index.ts"
+export * from "./facade/index.ts"
 export * from "./idempotency/index.ts"
 export * from "./ports/index.ts"
 export * from "./telemetry/index.ts"

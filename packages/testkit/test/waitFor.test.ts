@@ -8,7 +8,9 @@ describe("waitFor", () => {
   })
 
   it("fails after its timeout naming what it waited for", async () => {
-    await expect(waitFor(() => false, { timeoutMs: 30, intervalMs: 5, what: "the moon" })).rejects.toThrow(/the moon/)
+    await expect(waitFor(() => false, { timeoutMs: 30, intervalMs: 5, what: "the moon" })).rejects.toThrow(
+      /the moon/,
+    )
   })
 })
 

@@ -102,14 +102,16 @@ const parseRecord = (bytes: Uint8Array, start: number, end: number): RawRecord =
       data = bytes.subarray(s, e)
     } else reader.skip(wireType)
   }
-  if (partitionKeyIndex === undefined || data === undefined) throw new ProtobufError("record lacks partition key or data")
+  if (partitionKeyIndex === undefined || data === undefined)
+    throw new ProtobufError("record lacks partition key or data")
   return { partitionKeyIndex, explicitHashKeyIndex, data }
 }
 
 /** Splits a Kinesis record's data into its user records, if it is a KPL aggregate. */
 export const deaggregate = (bytes: Uint8Array): Deaggregated => {
   if (!hasKplMagic(bytes)) return { kind: "plain" }
-  if (bytes.length < KPL_MAGIC.length + MD5_BYTES) return { kind: "corrupt", reason: "KPL record is shorter than its header and checksum" }
+  if (bytes.length < KPL_MAGIC.length + MD5_BYTES)
+    return { kind: "corrupt", reason: "KPL record is shorter than its header and checksum" }
   const end = bytes.length - MD5_BYTES
   const body = bytes.subarray(KPL_MAGIC.length, end)
   const digest = createHash("md5").update(body).digest()
@@ -134,15 +136,18 @@ export const deaggregate = (bytes: Uint8Array): Deaggregated => {
     }
     const records = raw.map((record): UserRecord => {
       const partitionKey = partitionKeys[record.partitionKeyIndex]
-      if (partitionKey === undefined) throw new ProtobufError(`partition key index ${record.partitionKeyIndex} is out of range`)
+      if (partitionKey === undefined)
+        throw new ProtobufError(`partition key index ${record.partitionKeyIndex} is out of range`)
       if (record.explicitHashKeyIndex === undefined) return { partitionKey, data: record.data }
       const explicitHashKey = hashKeys[record.explicitHashKeyIndex]
-      if (explicitHashKey === undefined) throw new ProtobufError(`explicit hash key index ${record.explicitHashKeyIndex} is out of range`)
+      if (explicitHashKey === undefined)
+        throw new ProtobufError(`explicit hash key index ${record.explicitHashKeyIndex} is out of range`)
       return { partitionKey, explicitHashKey, data: record.data }
     })
     return { kind: "aggregated", records }
   } catch (error) {
-    if (error instanceof ProtobufError) return { kind: "corrupt", reason: `KPL record is malformed: ${error.message}` }
+    if (error instanceof ProtobufError)
+      return { kind: "corrupt", reason: `KPL record is malformed: ${error.message}` }
     throw error
   }
 }
@@ -192,7 +197,9 @@ export const aggregatedEntrySize = (dataLength: number, partitionKeyIndex = 0): 
 
 /** Fixed bytes of an aggregate with these partition keys: magic, key table and checksum. */
 export const aggregateOverhead = (partitionKeys: ReadonlyArray<string>): number =>
-  KPL_MAGIC.length + MD5_BYTES + partitionKeys.reduce((sum, key) => sum + fieldSize(textEncoder.encode(key).length), 0)
+  KPL_MAGIC.length +
+  MD5_BYTES +
+  partitionKeys.reduce((sum, key) => sum + fieldSize(textEncoder.encode(key).length), 0)
 
 /** Encodes user records as one KPL aggregated record. */
 export const aggregate = (records: ReadonlyArray<UserRecord>): Uint8Array => {
@@ -208,8 +215,10 @@ export const aggregate = (records: ReadonlyArray<UserRecord>): Uint8Array => {
   const hashes = [...hashIndex.keys()].map((key) => textEncoder.encode(key))
   const bodies = records.map((record) => {
     const pk = keyIndex.get(record.partitionKey) as number
-    const ehk = record.explicitHashKey === undefined ? undefined : (hashIndex.get(record.explicitHashKey) as number)
-    const size = 1 + varintSize(pk) + (ehk === undefined ? 0 : 1 + varintSize(ehk)) + fieldSize(record.data.length)
+    const ehk =
+      record.explicitHashKey === undefined ? undefined : (hashIndex.get(record.explicitHashKey) as number)
+    const size =
+      1 + varintSize(pk) + (ehk === undefined ? 0 : 1 + varintSize(ehk)) + fieldSize(record.data.length)
     const writer = new Writer(size)
     writer.varint(0x08)
     writer.varint(pk)

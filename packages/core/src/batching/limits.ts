@@ -68,4 +68,9 @@ export const openSearchBulk: BatchProfile = {
   maxRecordBytes: 10 * MiB,
 }
 
-export const profiles = { kinesisPutRecords, firehosePutRecordBatch, dynamoBatchWriteItem, openSearchBulk } as const
+export const profiles = {
+  kinesisPutRecords,
+  firehosePutRecordBatch,
+  dynamoBatchWriteItem,
+  openSearchBulk,
+} as const

@@ -24,7 +24,8 @@ export interface BatchPlan<T> {
 export const assertValidLimits = (limits: BatchLimits): void => {
   for (const key of ["maxCount", "maxBytes", "maxRecordBytes"] as const) {
     const value = limits[key]
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${key} must be a positive integer, got ${value}`)
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`${key} must be a positive integer, got ${value}`)
   }
 }
 
@@ -43,7 +44,11 @@ export const planBatches = <T>(
     const record = records[index] as T
     const size = sizeOf(record)
     if (size > maxRecordBytes) {
-      rejected.push({ record, index, reason: `record is ${size} bytes, over the ${maxRecordBytes}-byte limit per record` })
+      rejected.push({
+        record,
+        index,
+        reason: `record is ${size} bytes, over the ${maxRecordBytes}-byte limit per record`,
+      })
       continue
     }
     if (current.length === limits.maxCount || bytes + size > limits.maxBytes) {

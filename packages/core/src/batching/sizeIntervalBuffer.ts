@@ -55,7 +55,10 @@ export const emptyBuffer = <T>(): BufferState<T> => ({ records: [], bytes: 0, op
 const flushOf = <T>(state: BufferState<T>, reason: FlushReason): Step<T> =>
   state.openedAt === undefined
     ? { state, flush: undefined }
-    : { state: emptyBuffer(), flush: { records: state.records, bytes: state.bytes, reason, openedAt: state.openedAt } }
+    : {
+        state: emptyBuffer(),
+        flush: { records: state.records, bytes: state.bytes, reason, openedAt: state.openedAt },
+      }
 
 /** When the buffer's interval flush is due; undefined when empty. */
 export const deadline = <T>(state: BufferState<T>, hints: BufferHints): number | undefined =>

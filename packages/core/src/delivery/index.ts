@@ -16,7 +16,14 @@ export {
   planOrderedCall,
   settleOrderedCall,
 } from "./orderedPuts.ts"
-export { failed, type Reconciliation, type RecordOutcome, reconcile, skipped, succeeded } from "./reconcile.ts"
+export {
+  failed,
+  type Reconciliation,
+  type RecordOutcome,
+  reconcile,
+  skipped,
+  succeeded,
+} from "./reconcile.ts"
 export {
   backoffCeilingMs,
   backoffDelayMs,

@@ -65,7 +65,10 @@ export const planOrderedCall = (
     const keyBytes = utf8Length(partitionKey)
     let start = 0
     // Drop oversized records at the head: they can never be sent, and must not block the key.
-    while (start < queue.length && keyBytes + (queue[start] as PendingRecord).data.length > limits.maxRecordBytes) {
+    while (
+      start < queue.length &&
+      keyBytes + (queue[start] as PendingRecord).data.length > limits.maxRecordBytes
+    ) {
       const record = queue[start] as PendingRecord
       oversized.push({
         record,
@@ -79,7 +82,9 @@ export const planOrderedCall = (
     }
     if (start === queue.length) continue
     const room = Math.min(limits.maxRecordBytes, limits.maxBytes - bytes)
-    const entry = options.aggregate ? aggregateHead(partitionKey, queue, start, room) : plainHead(queue, start, keyBytes, room)
+    const entry = options.aggregate
+      ? aggregateHead(partitionKey, queue, start, room)
+      : plainHead(queue, start, keyBytes, room)
     if (entry === undefined) break
     entries.push({ partitionKey, data: entry.data, count: entry.count })
     bytes += keyBytes + entry.data.length
@@ -92,7 +97,12 @@ const plainHead = (queue: ReadonlyArray<PendingRecord>, start: number, keyBytes:
   return keyBytes + head.data.length > room ? undefined : { data: head.data, count: 1 }
 }
 
-const aggregateHead = (partitionKey: string, queue: ReadonlyArray<PendingRecord>, start: number, room: number) => {
+const aggregateHead = (
+  partitionKey: string,
+  queue: ReadonlyArray<PendingRecord>,
+  start: number,
+  room: number,
+) => {
   const keyBytes = utf8Length(partitionKey)
   let size = keyBytes + aggregateOverhead([partitionKey])
   let end = start

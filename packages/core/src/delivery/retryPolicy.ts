@@ -40,15 +40,24 @@ export const backoffCeilingMs = (policy: RetryPolicy, retry: number): number =>
  * The wait before retry number `retry` (0-based), given a uniform random number in [0, 1) and
  * the error being retried.
  */
-export const backoffDelayMs = (policy: RetryPolicy, retry: number, random: number, error?: DeliveryError): number => {
+export const backoffDelayMs = (
+  policy: RetryPolicy,
+  retry: number,
+  random: number,
+  error?: DeliveryError,
+): number => {
   const jittered = Math.floor(random * (backoffCeilingMs(policy, retry) + 1))
   const floor = error?._tag === "Throttled" ? (error.retryAfterMs ?? 0) : 0
   return Math.max(jittered, floor)
 }
 
 /** Whether another attempt is allowed after `attempts` attempts and `elapsedMs`, for this error. */
-export const shouldRetry = (policy: RetryPolicy, attempts: number, elapsedMs: number, error: DeliveryError): boolean =>
-  isTransient(error) && attempts < policy.maxAttempts && elapsedMs <= policy.maxElapsedMs
+export const shouldRetry = (
+  policy: RetryPolicy,
+  attempts: number,
+  elapsedMs: number,
+  error: DeliveryError,
+): boolean => isTransient(error) && attempts < policy.maxAttempts && elapsedMs <= policy.maxElapsedMs
 
 /** The policy as an Effect Schedule over delivery errors, for `Effect.retry`. */
 export const retrySchedule = (policy: RetryPolicy) =>
@@ -56,7 +65,9 @@ export const retrySchedule = (policy: RetryPolicy) =>
     Schedule.setInputType<DeliveryError>(),
     Schedule.while(({ input, attempt, elapsed }) => shouldRetry(policy, attempt, elapsed, input)),
     Schedule.modifyDelay(({ attempt, input }) =>
-      Effect.map(Random.next, (random) => Duration.millis(backoffDelayMs(policy, attempt - 1, random, input))),
+      Effect.map(Random.next, (random) =>
+        Duration.millis(backoffDelayMs(policy, attempt - 1, random, input)),
+      ),
     ),
   )
 

@@ -7,9 +7,9 @@
  *   An item the planner rejects as oversized, or that the table rejects as Poison on its own,
  *   is Poison. When a whole batch is rejected as Poison, its items are written one by one so
  *   only the guilty ones are blamed.
- * - Latest-state intents are collapsed to the newest per device (an older one could never win)
- *   and applied with a conditional write; losing the condition is success — a newer record is
- *   already there:
+ * - Latest-state intents of the ids whose readings were written are collapsed to the newest per
+ *   device (an older one could never win) and applied with a conditional write; losing the
+ *   condition is success — a newer record is already there:
  *
  *       consumer A (reading t2)          consumer B (retry of t1)
  *       putLatestIfNewer(t2) → written
@@ -51,15 +51,14 @@ export const executeIntents = Effect.fnUntraced(function* (
 
   // Readings: last intent per key wins; every id that asked for the key shares its outcome.
   const readingIds = new Map<string, { item: Item; ids: string[] }>()
-  const latest = new Map<string, { item: Item; ids: string[] }>()
   for (const intent of intents) {
-    const target = intent._tag === "PutReading" ? readingIds : latest
-    const key = intent._tag === "PutReading" ? keyOf(intent.item) : intent.item.deviceId
-    const entry = target.get(key)
-    if (entry === undefined) target.set(key, { item: intent.item, ids: [intent.id] })
+    if (intent._tag !== "PutReading") continue
+    const key = keyOf(intent.item)
+    const entry = readingIds.get(key)
+    if (entry === undefined) readingIds.set(key, { item: intent.item, ids: [intent.id] })
     else {
       entry.ids.push(intent.id)
-      if (intent._tag === "PutReading" || intent.item.ts >= entry.item.ts) entry.item = intent.item
+      entry.item = intent.item
     }
   }
 
@@ -69,7 +68,11 @@ export const executeIntents = Effect.fnUntraced(function* (
   }
 
   const writeBatch = (batch: ReadonlyArray<{ item: Item; ids: string[] }>) =>
-    writeWithUnprocessedRetry(table, batch.map((entry) => entry.item), policy).pipe(
+    writeWithUnprocessedRetry(
+      table,
+      batch.map((entry) => entry.item),
+      policy,
+    ).pipe(
       Effect.matchEffect({
         onSuccess: (unwritten) =>
           Effect.sync(() => {
@@ -88,6 +91,17 @@ export const executeIntents = Effect.fnUntraced(function* (
     )
   yield* Effect.forEach(plan.batches, writeBatch, { concurrency: options.concurrency ?? 4, discard: true })
 
+  // Latest state follows stored readings only: an id whose reading failed cannot move it.
+  const latest = new Map<string, { item: Item; ids: string[] }>()
+  for (const intent of intents) {
+    if (intent._tag !== "PutLatestIfNewer" || outcomes.get(intent.id)?._tag === "Failed") continue
+    const entry = latest.get(intent.item.deviceId)
+    if (entry === undefined) latest.set(intent.item.deviceId, { item: intent.item, ids: [intent.id] })
+    else {
+      entry.ids.push(intent.id)
+      if (intent.item.ts >= entry.item.ts) entry.item = intent.item
+    }
+  }
   yield* Effect.forEach(
     [...latest.values()],
     (entry) =>
@@ -138,7 +152,9 @@ const writeWithUnprocessedRetry = Effect.fnUntraced(function* (
     const now = yield* Clock.currentTimeMillis
     if (attempt >= policy.maxAttempts || now - started > policy.maxElapsedMs) {
       // The table kept refusing for lack of capacity: transient, so the caller retries later.
-      const error = new Throttled({ reason: `${pending.length} items still unprocessed after ${attempt} batch writes` })
+      const error = new Throttled({
+        reason: `${pending.length} items still unprocessed after ${attempt} batch writes`,
+      })
       return new Map<string, DeliveryError>(pending.map((item) => [keyOf(item), error]))
     }
     const random = yield* Random.next

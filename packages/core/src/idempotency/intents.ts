@@ -20,7 +20,11 @@ export type WriteIntent =
   | { readonly _tag: "PutLatestIfNewer"; readonly id: string; readonly item: Item }
 
 /** The table item of a reading. */
-export const itemOf = (reading: Reading): Item => ({ ...reading.fields, deviceId: reading.deviceId, ts: reading.sortKey })
+export const itemOf = (reading: Reading): Item => ({
+  ...reading.fields,
+  deviceId: reading.deviceId,
+  ts: reading.sortKey,
+})
 
 /** The intents of one reading; `id` is the reading's event id, so outcomes map back to it. */
 export const intentsOf = (reading: Reading, id: string): ReadonlyArray<WriteIntent> => {

@@ -24,7 +24,8 @@ export class InvalidReading extends Data.TaggedError("InvalidReading")<{
   }
 }
 
-const invalid = (field: string | undefined, reason: string) => Result.fail(new InvalidReading({ field, reason }))
+const invalid = (field: string | undefined, reason: string) =>
+  Result.fail(new InvalidReading({ field, reason }))
 
 const finiteNumber = (payload: JsonObject, field: string): string | undefined => {
   const value = payload[field]
@@ -40,7 +41,8 @@ export const readingFromJson = (payload: unknown): Result.Result<Reading, Invali
   if (!isJsonObject(payload)) return invalid(undefined, `expected a JSON object, got ${jsonTypeOf(payload)}`)
   const deviceId = payload.DEVICE_NAME
   if (deviceId === undefined) return invalid("DEVICE_NAME", "is missing")
-  if (typeof deviceId !== "string") return invalid("DEVICE_NAME", `expected a string, got ${jsonTypeOf(deviceId)}`)
+  if (typeof deviceId !== "string")
+    return invalid("DEVICE_NAME", `expected a string, got ${jsonTypeOf(deviceId)}`)
   if (!DEVICE_NAME_PATTERN.test(deviceId)) {
     return invalid("DEVICE_NAME", "expected 1–128 characters of a-z A-Z 0-9 : _ - (an AWS IoT thing name)")
   }
@@ -67,7 +69,10 @@ export const readingFromJson = (payload: unknown): Result.Result<Reading, Invali
 export const decodeReading = (payload: Uint8Array | string): Result.Result<Reading, InvalidReading> => {
   const size = typeof payload === "string" ? Buffer.byteLength(payload, "utf8") : payload.byteLength
   if (size > IOT_CORE_MAX_PAYLOAD_BYTES) {
-    return invalid(undefined, `payload is ${size} bytes, over the ${IOT_CORE_MAX_PAYLOAD_BYTES}-byte IoT Core limit`)
+    return invalid(
+      undefined,
+      `payload is ${size} bytes, over the ${IOT_CORE_MAX_PAYLOAD_BYTES}-byte IoT Core limit`,
+    )
   }
   let text: string
   if (typeof payload === "string") text = payload
@@ -82,7 +87,8 @@ export const decodeReading = (payload: Uint8Array | string): Result.Result<Readi
 }
 
 /** The payload the hands-on device would publish for a reading (its fields, as JSON). */
-export const encodeHandsOnPayload = (reading: Pick<Reading, "fields">): string => JSON.stringify(reading.fields)
+export const encodeHandsOnPayload = (reading: Pick<Reading, "fields">): string =>
+  JSON.stringify(reading.fields)
 
 const standard = Schema.toStandardSchemaV1(HandsOnPayload)["~standard"]
 

@@ -32,7 +32,9 @@ export interface Reading {
 }
 
 const ThingName = Schema.String.check(
-  Schema.makeFilter((s: string) => DEVICE_NAME_PATTERN.test(s) || "expected 1–128 characters of a-z A-Z 0-9 : _ -"),
+  Schema.makeFilter(
+    (s: string) => DEVICE_NAME_PATTERN.test(s) || "expected 1–128 characters of a-z A-Z 0-9 : _ -",
+  ),
 )
 
 const Timestamp = Schema.Union([Schema.String, Schema.Number]).check(
@@ -49,7 +51,9 @@ export const HandsOnPayload = Schema.StructWithRest(
     TIMESTAMP: Timestamp,
     TEMPERATURE: Schema.Finite,
     HUMIDITY: Schema.Finite,
-    SEQ: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(Number.MAX_SAFE_INTEGER))),
+    SEQ: Schema.optionalKey(
+      Schema.Int.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(Number.MAX_SAFE_INTEGER)),
+    ),
   }),
   [Schema.Record(Schema.String, Schema.Unknown)],
 )

@@ -45,7 +45,8 @@ const fromString = (text: string): Result.Result<ParsedTime, string> => {
   if (month < 1 || month > 12) return Result.fail(`month ${mo} is out of range`)
   const monthDays = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 31)
   if (day < 1 || day > monthDays) return Result.fail(`day ${d} is out of range for ${y}-${mo}`)
-  if (hour > 23 || minute > 59 || second > 59) return Result.fail(`time of day ${h}:${mi}:${s} is out of range`)
+  if (hour > 23 || minute > 59 || second > 59)
+    return Result.fail(`time of day ${h}:${mi}:${s} is out of range`)
   const ms = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"))
   let offsetMinutes = 0
   if (zone !== undefined && zone !== "Z") {

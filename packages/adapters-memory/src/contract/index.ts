@@ -1,0 +1,30 @@
+/**
+ * The shared contract suite: `suite(name, { table, deadLetters, … })` runs, for each port an
+ * adapter family provides, the same tests every other family passes. Each factory must return
+ * a layer over a fresh, empty instance.
+ */
+import type { DeadLetters, Table } from "@sluice/core"
+import { deadLettersSuite } from "./deadLettersSuite.ts"
+import type { LayerFactory } from "./run.ts"
+import { tableSuite } from "./tableSuite.ts"
+
+export interface AdapterFamily {
+  readonly table?: LayerFactory<Table>
+  readonly deadLetters?: LayerFactory<DeadLetters>
+  /** Runs of the model-based property test (lower it for slow stores). */
+  readonly propertyRuns?: number
+}
+
+export const suite = (name: string, family: AdapterFamily): void => {
+  if (family.table)
+    tableSuite(
+      name,
+      family.table,
+      family.propertyRuns === undefined ? {} : { propertyRuns: family.propertyRuns },
+    )
+  if (family.deadLetters) deadLettersSuite(name, family.deadLetters)
+}
+
+export { deadLettersSuite } from "./deadLettersSuite.ts"
+export { type LayerFactory, runWith } from "./run.ts"
+export { tableSuite } from "./tableSuite.ts"

@@ -1,5 +1,15 @@
+export { type CheckpointError, Checkpoints } from "./checkpoints.ts"
 export { Clock, nowMs, sleepMs } from "./clock.ts"
 export { type DeadLetter, DeadLetters, type DeadLettersError, deadLetterIdOf } from "./deadLetters.ts"
+export {
+  type PutEntryResult,
+  type ReadResult,
+  type StartPosition,
+  Stream,
+  type StreamEntry,
+  type StreamError,
+  type StreamRecord,
+} from "./stream.ts"
 export {
   type BatchWriteResult,
   type ConditionalPutResult,

@@ -51,15 +51,20 @@ const keyOf = (deviceId: string, ts: string) => `${deviceId}\u0000${ts}`
 const byKey = (a: Item, b: Item) =>
   a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0
 
+/**
+ * Draws the operation's fault when the effect runs, not when it is built: a retried effect must
+ * draw again, as a retried call to a real store meets a new outcome.
+ */
 const faultBefore = (
   state: MemoryTableState,
   batch: boolean,
-): Effect.Effect<FaultKind | undefined, TableError> => {
-  const fault = state.injector.draw(batch)
-  if (fault === "throttle") return Effect.fail(new Throttled({ reason: "simulated throttling" }))
-  if (fault === "error") return Effect.fail(new Retryable({ reason: "simulated transient error" }))
-  return Effect.succeed(fault)
-}
+): Effect.Effect<FaultKind | undefined, TableError> =>
+  Effect.suspend(() => {
+    const fault = state.injector.draw(batch)
+    if (fault === "throttle") return Effect.fail(new Throttled({ reason: "simulated throttling" }))
+    if (fault === "error") return Effect.fail(new Retryable({ reason: "simulated transient error" }))
+    return Effect.succeed(fault)
+  })
 
 const poisonReason = (state: MemoryTableState, item: Item) => state.injector.plan.poison?.(item)
 

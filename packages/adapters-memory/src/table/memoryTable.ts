@@ -59,7 +59,7 @@ const faultBefore = (
   state: MemoryTableState,
   batch: boolean,
 ): Effect.Effect<FaultKind | undefined, TableError> =>
-  Effect.suspend(() => {
+  Effect.suspend((): Effect.Effect<FaultKind | undefined, TableError> => {
     const fault = state.injector.draw(batch)
     if (fault === "throttle") return Effect.fail(new Throttled({ reason: "simulated throttling" }))
     if (fault === "error") return Effect.fail(new Retryable({ reason: "simulated transient error" }))

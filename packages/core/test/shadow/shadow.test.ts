@@ -46,7 +46,7 @@ describe("classic shadow: the hands-on wait_time protocol", () => {
       state: { desired: { wait_time: 2 }, reported: { wait_time: 2 } },
       version: 3,
     })
-    expect((got.messages[0]?.payload.state as Record<string, unknown>).delta).toBeUndefined()
+    expect((got.messages[0]!.payload.state as Record<string, unknown>).delta).toBeUndefined()
   })
 
   it("deletes a desired key set to null, and reports the remaining delta on get", () => {

@@ -1,0 +1,204 @@
+// The dashboard: reads the stack's JSON API once, then follows live events over SSE.
+// No build step: a plain ES module plus uPlot (vendored from node_modules by the server).
+/* global uPlot */
+
+const token = new URLSearchParams(location.search).get("token")
+const withToken = (path) =>
+  token ? `${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : path
+const api = async (path, init) => {
+  const res = await fetch(withToken(path), init)
+  const body = await res.json()
+  if (!res.ok && !("ok" in body)) throw new Error(body.error ?? res.statusText)
+  return body
+}
+
+const MAX_POINTS = 300
+const charts = new Map() // deviceId -> { plot, data: [t[], temperature[], humidity[]] }
+const devices = new Map() // deviceId -> summary
+
+const fmtTime = (ms) => (ms ? new Date(ms).toLocaleTimeString() : "–")
+const fmtNumber = (n) => (typeof n === "number" ? n.toLocaleString() : "–")
+
+function chartFor(deviceId) {
+  let chart = charts.get(deviceId)
+  if (chart) return chart
+  const box = document.createElement("div")
+  box.className = "chart"
+  box.dataset.device = deviceId
+  const title = document.createElement("h3")
+  title.textContent = deviceId
+  box.append(title)
+  document.getElementById("charts").append(box)
+  const data = [[], [], []]
+  const plot = new uPlot(
+    {
+      width: Math.max(380, box.clientWidth - 16),
+      height: 200,
+      scales: { x: { time: true }, temp: {}, hum: {} },
+      series: [
+        {},
+        { label: "temperature (°C)", stroke: "#d35400", scale: "temp" },
+        { label: "humidity (%)", stroke: "#2980b9", scale: "hum" },
+      ],
+      axes: [
+        {},
+        { scale: "temp", label: "°C" },
+        { scale: "hum", side: 1, label: "%", grid: { show: false } },
+      ],
+    },
+    data,
+    box,
+  )
+  chart = { plot, data, points: 0 }
+  charts.set(deviceId, chart)
+  return chart
+}
+
+function addPoints(deviceId, points) {
+  const chart = chartFor(deviceId)
+  for (const point of points) {
+    chart.data[0].push(point.t / 1000)
+    chart.data[1].push(point.fields.TEMPERATURE ?? null)
+    chart.data[2].push(point.fields.HUMIDITY ?? null)
+  }
+  for (const series of chart.data)
+    if (series.length > MAX_POINTS) series.splice(0, series.length - MAX_POINTS)
+  chart.points += points.length
+  chart.plot.setData(chart.data)
+  chart.plot.root.dataset.points = String(chart.points)
+}
+
+function renderStatus(status) {
+  for (const [key, value] of Object.entries(status)) {
+    const cell = document.getElementById(`stat-${key}`)
+    if (!cell) continue
+    cell.textContent =
+      key === "lagMs"
+        ? `${fmtNumber(value)} ms`
+        : key === "throughputPerSec"
+          ? `${value.toFixed(1)}/s`
+          : fmtNumber(value)
+  }
+}
+
+function renderDevice(summary) {
+  devices.set(summary.deviceId, summary)
+  const rows = document.getElementById("device-rows")
+  let row = rows.querySelector(`tr[data-device="${CSS.escape(summary.deviceId)}"]`)
+  if (!row) {
+    row = document.createElement("tr")
+    row.dataset.device = summary.deviceId
+    row.innerHTML = `<td class="name"></td><td class="seen"></td><td class="temp"></td><td class="hum"></td>
+      <td><form class="wait"><input type="number" min="1" max="86400" step="1" aria-label="wait_time"> <button>set</button> <span class="reported"></span></form></td>`
+    row.querySelector(".name").textContent = summary.deviceId
+    row.querySelector("form").addEventListener("submit", async (event) => {
+      event.preventDefault()
+      const input = row.querySelector("input")
+      const value = input.value === "" ? null : Number(input.value)
+      try {
+        await api(`/api/devices/${encodeURIComponent(summary.deviceId)}/wait_time`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ value }),
+        })
+        row.dataset.pending = String(value)
+      } catch (error) {
+        alert(`could not set wait_time: ${error.message}`)
+      }
+    })
+    rows.append(row)
+  }
+  row.querySelector(".seen").textContent = fmtTime(summary.lastSeen)
+  row.querySelector(".temp").textContent = fmtNumber(summary.latest?.TEMPERATURE)
+  row.querySelector(".hum").textContent = fmtNumber(summary.latest?.HUMIDITY)
+  const reported = summary.reportedWaitTime
+  row.querySelector(".reported").textContent =
+    reported === undefined
+      ? ""
+      : `reported ${reported}${summary.desiredWaitTime !== undefined && summary.desiredWaitTime !== reported ? ` → ${summary.desiredWaitTime}` : ""}`
+  row.dataset.reported = reported === undefined ? "" : String(reported)
+}
+
+function renderDeadLetter(letter, prepend = true) {
+  const rows = document.getElementById("deadletter-rows")
+  const row = document.createElement("tr")
+  const source = letter.source
+    ? [letter.source.topic, letter.source.shardId, letter.source.sequenceNumber].filter(Boolean).join(" ")
+    : ""
+  for (const text of [fmtTime(letter.at), letter.reason, source]) {
+    const cell = document.createElement("td")
+    cell.textContent = text
+    row.append(cell)
+  }
+  if (prepend) rows.prepend(row)
+  else rows.append(row)
+  while (rows.children.length > 100) rows.lastChild.remove()
+}
+
+async function runQuery(event) {
+  event.preventDefault()
+  const out = document.getElementById("query-result")
+  out.textContent = "running…"
+  const result = await api("/api/query?limit=200", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sql: document.getElementById("query-sql").value }),
+  }).catch((error) => ({ ok: false, error: error.message }))
+  out.textContent = ""
+  if (!result.ok) {
+    out.innerHTML = `<p class="error"></p>`
+    out.firstChild.textContent = result.error
+    return
+  }
+  const table = document.createElement("table")
+  const head = table.createTHead().insertRow()
+  for (const column of result.columns) head.insertCell().textContent = column
+  const body = table.createTBody()
+  for (const row of result.rows) {
+    const tr = body.insertRow()
+    for (const column of result.columns) tr.insertCell().textContent = JSON.stringify(row[column] ?? null)
+  }
+  out.append(table)
+}
+
+async function start() {
+  document.getElementById("query-form").addEventListener("submit", runQuery)
+  const [status, summaries, letters] = await Promise.all([
+    api("/api/status"),
+    api("/api/devices"),
+    api("/api/deadletters?limit=100"),
+  ])
+  renderStatus(status)
+  for (const summary of summaries) {
+    renderDevice(summary)
+    addPoints(
+      summary.deviceId,
+      await api(`/api/devices/${encodeURIComponent(summary.deviceId)}/readings?limit=${MAX_POINTS}`),
+    )
+  }
+  for (const letter of letters.slice().reverse()) renderDeadLetter(letter)
+
+  const pill = document.getElementById("connection")
+  const events = new EventSource(withToken("/events"))
+  events.onopen = () => {
+    pill.textContent = "live"
+    pill.dataset.state = "live"
+  }
+  events.onerror = () => {
+    pill.textContent = "reconnecting…"
+    pill.dataset.state = "down"
+  }
+  events.addEventListener("status", (e) => renderStatus(JSON.parse(e.data)))
+  events.addEventListener("device", (e) => renderDevice(JSON.parse(e.data)))
+  events.addEventListener("deadLetter", (e) => renderDeadLetter(JSON.parse(e.data)))
+  events.addEventListener("reading", (e) => {
+    const reading = JSON.parse(e.data)
+    addPoints(reading.deviceId, [reading])
+  })
+}
+
+start().catch((error) => {
+  const pill = document.getElementById("connection")
+  pill.textContent = `error: ${error.message}`
+  pill.dataset.state = "down"
+})

@@ -56,7 +56,14 @@ const stubSource = () => {
       return () => listeners.delete(listener)
     },
   }
-  return { source, calls, emit: (event: DashboardEvent) => listeners.forEach((l) => l(event)), listeners }
+  return {
+    source,
+    calls,
+    emit: (event: DashboardEvent) => {
+      for (const listener of listeners) listener(event)
+    },
+    listeners,
+  }
 }
 
 let server: RunningHttpServer | undefined

@@ -14,6 +14,11 @@ export {
   makeFaultInjector,
   SimulatedCrash,
 } from "./faults.ts"
+export type {
+  MemorySearchIndexOptions,
+  MemorySearchIndexState,
+} from "./searchIndex/memorySearchIndex.ts"
+export * as MemorySearchIndex from "./searchIndex/memorySearchIndex.ts"
 export { type SeededRandom, seededRandom } from "./seededRandom.ts"
 export * as MemoryTable from "./table/memoryTable.ts"
 export {

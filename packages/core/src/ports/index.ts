@@ -2,6 +2,18 @@ export { type CheckpointError, Checkpoints } from "./checkpoints.ts"
 export { Clock, nowMs, sleepMs } from "./clock.ts"
 export { type DeadLetter, DeadLetters, type DeadLettersError, deadLetterIdOf } from "./deadLetters.ts"
 export {
+  type BulkItemResult,
+  type DeviceHits,
+  type FieldRange,
+  type FieldValue,
+  type LatestPerDeviceQuery,
+  type SearchDocument,
+  type SearchHit,
+  SearchIndex,
+  type SearchIndexError,
+  type SearchQuery,
+} from "./searchIndex.ts"
+export {
   type PutEntryResult,
   type ReadResult,
   type StartPosition,

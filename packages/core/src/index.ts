@@ -4,6 +4,7 @@
  * handlers. No I/O happens here.
  */
 export * from "./batching/index.ts"
+export * from "./consumer/index.ts"
 export * from "./delivery/index.ts"
 export * from "./facade/index.ts"
 export * from "./idempotency/index.ts"

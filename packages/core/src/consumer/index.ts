@@ -4,6 +4,32 @@ export {
   consoleDeadLetters,
   deadLetterLine,
 } from "./consoleDeadLetters.ts"
+export {
+  type FirehosePartitionKeys,
+  type FirehoseRecordResult,
+  type FirehoseTransformationEvent,
+  type FirehoseTransformationEventRecord,
+  type FirehoseTransformationResult,
+  type FirehoseTransformationResultRecord,
+  LAMBDA_MAX_RESPONSE_BYTES,
+} from "./firehoseEvent.ts"
+export { type BudgetEntry, fitResponse, responseRecordBytes } from "./firehoseResponseBudget.ts"
+export {
+  type FirehoseTransformOptions,
+  type FirehoseTransformSummary,
+  firehoseTransform,
+  type TransformedEvent,
+  transformEventSync,
+  transformFirehoseEvent,
+} from "./firehoseTransform.ts"
+export {
+  type LakePartitionKeys,
+  lakeLine,
+  lakePartitionKeys,
+  type RecordTransformation,
+  type RecordTransformOptions,
+  transformRecord,
+} from "./firehoseTransformRecord.ts"
 export { processKinesisBatch } from "./kinesisBatch.ts"
 export { KinesisBatchFailed, type KinesisHandler, kinesisConsumer } from "./kinesisConsumer.ts"
 export { decodeKinesisEvent, type Entry as KinesisEntry, type PoisonVerdict } from "./kinesisDecode.ts"

@@ -1,6 +1,8 @@
 export { type CheckpointError, Checkpoints } from "./checkpoints.ts"
 export { Clock, nowMs, sleepMs } from "./clock.ts"
 export { type DeadLetter, DeadLetters, type DeadLettersError, deadLetterIdOf } from "./deadLetters.ts"
+export { DeliveryStream, type DeliveryStreamError, type PutRecordResult } from "./deliveryStream.ts"
+export { type ObjectInfo, ObjectStore, type ObjectStoreError, type PutObjectOptions } from "./objectStore.ts"
 export {
   type BulkItemResult,
   type DeviceHits,

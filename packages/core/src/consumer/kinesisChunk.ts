@@ -69,9 +69,20 @@ export interface ChunkEnv {
   readonly streamName: string | undefined
 }
 
-/** Ordered mode: stop each key at its first retry; later entries of a stopped key are retry. */
-const stopFailedKeys = (entries: ReadonlyArray<Entry>, from: number, to: number, state: BatchState) => {
-  const { fates, dupOf, blocked } = state
+/**
+ * Ordered mode: stop each key at its first retry; later entries of a stopped key are retry.
+ * `carried` are the keys stopped before this chunk; the walk may run twice over a chunk (after
+ * the readings, after the latest-state writes), so it starts from them, not from its own result.
+ */
+const stopFailedKeys = (
+  entries: ReadonlyArray<Entry>,
+  from: number,
+  to: number,
+  state: BatchState,
+  carried: ReadonlySet<string>,
+) => {
+  const { fates, dupOf } = state
+  const blocked = new Set(carried)
   for (let p = from; p < to; p++) {
     const fate = fates[p] === RETRY || (dupOf[p] as number) < 0 ? fates[p] : fates[dupOf[p] as number]
     // Poison is never written, so it cannot be out of order: it never stops its key.
@@ -83,6 +94,7 @@ const stopFailedKeys = (entries: ReadonlyArray<Entry>, from: number, to: number,
       fates[p] = RETRY
     }
   }
+  for (const key of blocked) state.blocked.add(key)
 }
 
 const base64Of = (payload: string | Uint8Array) =>
@@ -115,6 +127,7 @@ export const processChunk = Effect.fnUntraced(function* (
 ) {
   const { fates, dupOf, firstById } = state
   const ordered = env.mode === "ordered"
+  const carried = new Set(state.blocked)
   const intents: WriteIntent[] = []
   const items = new Map<string, Item>()
   for (let p = from; p < to; p++) {
@@ -143,7 +156,7 @@ export const processChunk = Effect.fnUntraced(function* (
   }
 
   if (ordered) {
-    stopFailedKeys(entries, from, to, state)
+    stopFailedKeys(entries, from, to, state, carried)
     const latest: WriteIntent[] = []
     for (let p = from; p < to; p++) {
       if (fates[p] !== STORED || (dupOf[p] as number) >= 0) continue
@@ -153,7 +166,7 @@ export const processChunk = Effect.fnUntraced(function* (
     if (latest.length > 0) {
       const outcomes = yield* executeIntents(latest, env.execute)
       yield* settleWriters(entries, from, to, state, outcomes, "latest-state ")
-      stopFailedKeys(entries, from, to, state)
+      stopFailedKeys(entries, from, to, state, carried)
     }
   }
 

@@ -7,6 +7,12 @@ export {
   type MemoryDeadLetters as MemoryDeadLettersFacade,
   memoryDeadLetters,
 } from "./deadLetters/memoryDeadLetters.ts"
+export * as MemoryDeliveryStream from "./deliveryStream/memoryDeliveryStream.ts"
+export {
+  type MemoryDeliveryStreamOptions,
+  type MemoryDeliveryStreamState,
+  memoryDeliveryStream,
+} from "./deliveryStream/memoryDeliveryStream.ts"
 export {
   type FaultInjector,
   type FaultKind,
@@ -14,6 +20,12 @@ export {
   makeFaultInjector,
   SimulatedCrash,
 } from "./faults.ts"
+export * as MemoryObjectStore from "./objectStore/memoryObjectStore.ts"
+export {
+  type MemoryObjectStoreOptions,
+  type MemoryObjectStoreState,
+  memoryObjectStore,
+} from "./objectStore/memoryObjectStore.ts"
 export type {
   MemorySearchIndexOptions,
   MemorySearchIndexState,

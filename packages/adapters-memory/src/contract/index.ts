@@ -3,8 +3,10 @@
  * adapter family provides, the same tests every other family passes. Each factory must return
  * a layer over a fresh, empty instance.
  */
-import type { DeadLetters, SearchIndex, Table } from "@sluice/core"
+import type { DeadLetters, DeliveryStream, ObjectStore, SearchIndex, Table } from "@sluice/core"
 import { deadLettersSuite } from "./deadLettersSuite.ts"
+import { type DeliveredLines, deliveryStreamSuite } from "./deliveryStreamSuite.ts"
+import { objectStoreSuite } from "./objectStoreSuite.ts"
 import type { LayerFactory } from "./run.ts"
 import { searchIndexSuite } from "./searchIndexSuite.ts"
 import { tableSuite } from "./tableSuite.ts"
@@ -13,6 +15,9 @@ export interface AdapterFamily {
   readonly table?: LayerFactory<Table>
   readonly deadLetters?: LayerFactory<DeadLetters>
   readonly searchIndex?: LayerFactory<SearchIndex>
+  readonly objectStore?: LayerFactory<ObjectStore>
+  /** A delivery stream together with what it delivered (see deliveryStreamSuite.ts). */
+  readonly deliveryStream?: LayerFactory<DeliveryStream | DeliveredLines>
   /** Runs of the model-based property test (lower it for slow stores). */
   readonly propertyRuns?: number
 }
@@ -26,9 +31,14 @@ export const suite = (name: string, family: AdapterFamily): void => {
     )
   if (family.deadLetters) deadLettersSuite(name, family.deadLetters)
   if (family.searchIndex) searchIndexSuite(name, family.searchIndex)
+  const runs = family.propertyRuns === undefined ? {} : { propertyRuns: family.propertyRuns }
+  if (family.objectStore) objectStoreSuite(name, family.objectStore, runs)
+  if (family.deliveryStream) deliveryStreamSuite(name, family.deliveryStream)
 }
 
 export { deadLettersSuite } from "./deadLettersSuite.ts"
+export { DeliveredLines, deliveryStreamSuite } from "./deliveryStreamSuite.ts"
+export { HOSTILE_KEYS, objectStoreSuite } from "./objectStoreSuite.ts"
 export { type LayerFactory, runWith } from "./run.ts"
 export { searchIndexSuite } from "./searchIndexSuite.ts"
 export { tableSuite } from "./tableSuite.ts"

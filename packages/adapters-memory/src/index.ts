@@ -32,6 +32,20 @@ export type {
 } from "./searchIndex/memorySearchIndex.ts"
 export * as MemorySearchIndex from "./searchIndex/memorySearchIndex.ts"
 export { type SeededRandom, seededRandom } from "./seededRandom.ts"
+export * as MemoryCheckpoints from "./stream/memoryCheckpoints.ts"
+export {
+  type MemoryCheckpoints as MemoryCheckpointsFacade,
+  type MemoryCheckpointsOptions,
+  memoryCheckpoints,
+} from "./stream/memoryCheckpoints.ts"
+export * as MemoryStream from "./stream/memoryStream.ts"
+export {
+  type MemoryStream as MemoryStreamFacade,
+  type MemoryStreamOptions,
+  type MemoryStreamState,
+  memoryStream,
+  type StreamFaultPlan,
+} from "./stream/memoryStream.ts"
 export * as MemoryTable from "./table/memoryTable.ts"
 export {
   type MemoryTable as MemoryTableFacade,

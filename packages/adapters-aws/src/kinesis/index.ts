@@ -5,7 +5,8 @@ export {
   SHARD_ITERATOR_LIFETIME_MS,
 } from "./kinesisApi.ts"
 export { classifyEntryError, classifyKinesisError, type KinesisCallError } from "./kinesisErrors.ts"
-export { type KinesisStreamOptions, layer, make } from "./kinesisStream.ts"
+export type { KinesisStreamOptions } from "./kinesisStream.ts"
+export * as KinesisStream from "./kinesisStream.ts"
 export {
   makeOrderedProducer,
   type OrderedProducerOptions,

@@ -6,7 +6,7 @@ import type { KinesisClient } from "@aws-sdk/client-kinesis"
 import type { ReadResult, StartPosition, StreamRecord } from "@sluice/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { make } from "../../src/kinesis/index.ts"
+import { make } from "../../src/kinesis/kinesisStream.ts"
 import { faultyKinesis } from "../support/faultyKinesis.ts"
 import {
   createStream,

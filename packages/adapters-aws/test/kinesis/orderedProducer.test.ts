@@ -17,7 +17,8 @@ import { checkAsyncProperty } from "@sluice/testkit"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { make, type OrderedRecord, putOrdered } from "../../src/kinesis/index.ts"
+import { type OrderedRecord, putOrdered } from "../../src/kinesis/index.ts"
+import { make } from "../../src/kinesis/kinesisStream.ts"
 import { faultyKinesis } from "../support/faultyKinesis.ts"
 import {
   createStream,

@@ -11,7 +11,11 @@
  * - `read` turns a position into a shard iterator (cached, see shardIterators.ts) and makes one
  *   GetRecords call of at most `limit` (≤ 10,000) records. An expired cached iterator is
  *   replaced once. Kinesis may answer a GetRecords with no records while the shard still holds
- *   later ones; `next` then stays where it was, and polling again moves on.
+ *   later ones; `next` then stays where it was, and polling again moves on. After an empty read
+ *   `next` is the same position and the iterator cache keeps the place — so a poller from
+ *   `LATEST` sees what arrives after its first read; another adapter instance given `LATEST`
+ *   starts at the tip again (the port has no opaque position). An `AT_TIMESTAMP` in the future
+ *   reads as empty (Kinesis refuses the iterator).
  *
  * Errors of whole calls are Throttled, Retryable or Fatal (kinesisErrors.ts); nothing here
  * retries — retries and their backoff are the caller's policy. Over kinesalite pass
@@ -40,6 +44,7 @@ import {
   utf8Length,
 } from "@sluice/core"
 import { Clock, Effect, Layer } from "effect"
+import { awsErrorFacts } from "../awsError.ts"
 import { GET_RECORDS_MAX_LIMIT, type KinesisApi, PARTITION_KEY_MAX_CHARS } from "./kinesisApi.ts"
 import {
   classifyEntryError,
@@ -60,6 +65,16 @@ export interface KinesisStreamOptions {
 
 class ExpiredIterator {
   readonly _tag = "ExpiredIterator"
+}
+
+class FutureTimestamp {
+  readonly _tag = "FutureTimestamp"
+}
+
+// Kinesis: "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis".
+const isFutureTimestamp = (error: unknown) => {
+  const facts = awsErrorFacts(error)
+  return facts.name === "InvalidArgumentException" && /timestamp.*greater than/i.test(facts.message)
 }
 
 const call = <A>(operation: string, send: () => Promise<A>): Effect.Effect<A, KinesisCallError> =>
@@ -172,15 +187,23 @@ export const make = (options: KinesisStreamOptions): Stream["Service"] => {
       return ids.sort()
     })
 
+  /** A new iterator; undefined when `from` is a time the stream has not reached yet. */
   const freshIterator = (shardId: string, from: StartPosition) =>
-    Effect.flatMap(
-      call("GetShardIterator", () =>
-        client.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, from))),
-      ),
-      (answer) =>
+    Effect.tryPromise({
+      try: () => client.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, from))),
+      catch: (error): KinesisCallError | FutureTimestamp =>
+        from.type === "AT_TIMESTAMP" && isFutureTimestamp(error)
+          ? new FutureTimestamp()
+          : classifyKinesisError(error, "GetShardIterator"),
+    }).pipe(
+      Effect.flatMap((answer) =>
         answer.ShardIterator === undefined
           ? Effect.fail(new Fatal({ reason: `GetShardIterator gave no iterator for ${shardId}` }))
-          : Effect.succeed(answer.ShardIterator),
+          : Effect.succeed<string | undefined>(answer.ShardIterator),
+      ),
+      Effect.catch((error) =>
+        error instanceof FutureTimestamp ? Effect.succeed(undefined) : Effect.fail(error),
+      ),
     )
 
   const getRecords = (iterator: string, limit: number) =>
@@ -195,17 +218,26 @@ export const make = (options: KinesisStreamOptions): Stream["Service"] => {
       const capped = Math.max(1, Math.min(GET_RECORDS_MAX_LIMIT, Math.floor(limit)))
       const key = positionKey(shardId, from)
       const now = yield* Clock.currentTimeMillis
+      // Kinesis refuses an AT_TIMESTAMP iterator in the future; nothing has arrived there yet.
+      const nothingYet: ReadResult = { records: [], next: from, millisBehindLatest: 0 }
+      if (from.type === "AT_TIMESTAMP" && from.timestamp > now) return nothingYet
       const cached = iterators.get(key, now)
       let answer: GetRecordsCommandOutput
       if (cached === undefined) {
-        answer = yield* getRecordsFresh(getRecords(yield* freshIterator(shardId, from), capped))
+        const iterator = yield* freshIterator(shardId, from)
+        if (iterator === undefined) return nothingYet
+        answer = yield* getRecordsFresh(getRecords(iterator, capped))
       } else {
         answer = yield* getRecords(cached, capped).pipe(
           Effect.catch((error) => {
             if (!(error instanceof ExpiredIterator)) return Effect.fail(error)
             iterators.delete(key)
             return getRecordsFresh(
-              Effect.flatMap(freshIterator(shardId, from), (it) => getRecords(it, capped)),
+              Effect.flatMap(freshIterator(shardId, from), (it) =>
+                it === undefined
+                  ? Effect.succeed({ $metadata: {} } as GetRecordsCommandOutput)
+                  : getRecords(it, capped),
+              ),
             )
           }),
         )

@@ -80,7 +80,7 @@ describe("Lambda entry: kinesisConsumer.ts", () => {
       "dev-2@2026-11-26T07:12:02",
       "dev-2@2026-11-26T07:12:03",
     ])
-    expect(readings.find((r) => r.deviceId === "dev-1" && r.ts.endsWith("02"))).toMatchObject({
+    expect(readings.find((r) => r.deviceId === "dev-1" && r.ts === "2026-11-26T07:12:02")).toMatchObject({
       DEVICE_NAME: "dev-1",
       TIMESTAMP: "2026-11-26T07:12:02",
       TEMPERATURE: 22,

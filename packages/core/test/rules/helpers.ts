@@ -2,7 +2,13 @@
  * Test helpers for the rules engine: a fixed evaluation context, and one-liners that compile a
  * statement (failing the test on a compile error) and evaluate it on a JSON payload.
  */
-import { type CompiledRule, compileRule, type EvaluationContext, type EvaluationResult, type SqlVersion } from "../../src/rules/index.ts"
+import {
+  type CompiledRule,
+  compileRule,
+  type EvaluationContext,
+  type EvaluationResult,
+  type SqlVersion,
+} from "../../src/rules/index.ts"
 
 export const TIMESTAMP_MS = 1481825251155
 
@@ -24,7 +30,10 @@ export const jsonBytes = (value: unknown): Uint8Array => utf8(JSON.stringify(val
 
 export const compiled = (sql: string, sqlVersion: SqlVersion = "2016-03-23"): CompiledRule => {
   const result = compileRule(sql, { sqlVersion })
-  if (!result.ok) throw new Error(`${sql}\n  line ${result.error.line}, column ${result.error.column}: ${result.error.message}`)
+  if (!result.ok)
+    throw new Error(
+      `${sql}\n  line ${result.error.line}, column ${result.error.column}: ${result.error.message}`,
+    )
   return result.rule
 }
 
@@ -47,9 +56,13 @@ export const output = (...args: Parameters<typeof evaluate>): unknown => {
   return result.output
 }
 
-/** The value of one expression, through `SELECT VALUE expr` on an empty object payload. */
-export const valueOf = (expression: string, payload: unknown = {}, sqlVersion: SqlVersion = "2016-03-23"): unknown => {
-  const result = evaluate(`SELECT VALUE ${expression} FROM 'a/b'`, payload, "a/b", { sqlVersion })
+/** The value of one expression, through `SELECT VALUE (expr)` on an empty object payload. */
+export const expressionValue = (
+  expression: string,
+  payload: unknown = {},
+  sqlVersion: SqlVersion = "2016-03-23",
+): unknown => {
+  const result = evaluate(`SELECT VALUE (${expression}) FROM 'a/b'`, payload, "a/b", { sqlVersion })
   if (!result.matched) throw new Error(`${expression} did not match`)
   // SELECT VALUE of Undefined is an empty payload: report it as undefined.
   return result.output instanceof Uint8Array && result.output.length === 0 ? undefined : result.output

@@ -81,9 +81,11 @@ describe("WHERE clause", () => {
     expect(evaluate(sql, { color: "red", temperature: 40 })).toEqual({ matched: false })
   })
   it("cannot see SELECT aliases (they are Undefined there)", () => {
-    expect(evaluate("SELECT temperature AS t FROM 'topic/subtopic' WHERE t > 1", { temperature: 5 })).toEqual({
-      matched: false,
-    })
+    expect(evaluate("SELECT temperature AS t FROM 'topic/subtopic' WHERE t > 1", { temperature: 5 })).toEqual(
+      {
+        matched: false,
+      },
+    )
   })
 })
 
@@ -93,7 +95,9 @@ describe("Data types", () => {
   })
   it("a null field is Null, a missing one Undefined (and left out)", () => {
     expect(output("SELECT foo, bar FROM 'topic/subtopic'", { foo: null })).toEqual({ foo: null })
-    expect(output("SELECT isNull(foo) AS a, isUndefined(bar) AS b FROM 'topic/subtopic'", { foo: null })).toEqual({
+    expect(
+      output("SELECT isNull(foo) AS a, isUndefined(bar) AS b FROM 'topic/subtopic'", { foo: null }),
+    ).toEqual({
       a: true,
       b: true,
     })
@@ -105,9 +109,14 @@ describe("Data types", () => {
     expect(output("SELECT v / 4 AS q FROM 'topic/subtopic'", utf8('{"v": 10.0}'))).toEqual({ q: 2 })
   })
   it("with 2015-10-08, 10.0 stays a Decimal", () => {
-    const result = evaluate("SELECT v / 4 AS q FROM 'topic/subtopic'", utf8('{"v": 10.0}'), "topic/subtopic", {
-      sqlVersion: "2015-10-08",
-    })
+    const result = evaluate(
+      "SELECT v / 4 AS q FROM 'topic/subtopic'",
+      utf8('{"v": 10.0}'),
+      "topic/subtopic",
+      {
+        sqlVersion: "2015-10-08",
+      },
+    )
     expect(result).toEqual({ matched: true, output: { q: 2.5 } })
   })
 })
@@ -120,9 +129,9 @@ describe("CASE statements", () => {
   })
   it("falls back to ELSE, and without ELSE to Undefined", () => {
     expect(output(sql, { color: "blue" })).toEqual({ instructions: "you are not at a stop light" })
-    expect(output("SELECT CASE color WHEN 'green' THEN 'go' END AS i FROM 'topic/subtopic'", { color: "blue" })).toEqual(
-      {},
-    )
+    expect(
+      output("SELECT CASE color WHEN 'green' THEN 'go' END AS i FROM 'topic/subtopic'", { color: "blue" }),
+    ).toEqual({})
   })
   it("is Undefined when the value is Undefined", () => {
     expect(output(sql, {})).toEqual({})
@@ -132,7 +141,9 @@ describe("CASE statements", () => {
 describe("JSON extensions", () => {
   it("'.' reaches into nested objects; AS with a dotted name nests the output", () => {
     const payload = { foo: { bar: "RED", bar1: "GREEN", bar2: "BLUE" } }
-    expect(output("SELECT foo.bar AS bar.baz FROM 'topic/subtopic'", payload)).toEqual({ bar: { baz: "RED" } })
+    expect(output("SELECT foo.bar AS bar.baz FROM 'topic/subtopic'", payload)).toEqual({
+      bar: { baz: "RED" },
+    })
   })
   it("get() reaches keys that dot notation cannot", () => {
     const payload = { mydata: { item2: { "0": { "my-key": "myValue" } } } }
@@ -158,16 +169,23 @@ describe("JSON extensions", () => {
 
 describe("Literals", () => {
   it("object literals", () => {
-    const sql = "SELECT {'latitude': get(lat_long, 0),'longitude':get(lat_long, 1)} as lat_long FROM 'topic/subtopic'"
-    expect(output(sql, { lat_long: [47.606, -122.332] })).toEqual({ lat_long: { latitude: 47.606, longitude: -122.332 } })
+    const sql =
+      "SELECT {'latitude': get(lat_long, 0),'longitude':get(lat_long, 1)} as lat_long FROM 'topic/subtopic'"
+    expect(output(sql, { lat_long: [47.606, -122.332] })).toEqual({
+      lat_long: { latitude: 47.606, longitude: -122.332 },
+    })
   })
   it("array literals", () => {
-    expect(output("SELECT [lat,long] as lat_long FROM 'topic/subtopic'", { lat: 47.606, long: -122.332 })).toEqual({
+    expect(
+      output("SELECT [lat,long] as lat_long FROM 'topic/subtopic'", { lat: 47.606, long: -122.332 }),
+    ).toEqual({
       lat_long: [47.606, -122.332],
     })
   })
   it("are not in SQL version 2015-10-08", () => {
-    const result = compileRule("SELECT [lat,long] as lat_long FROM 'topic/subtopic'", { sqlVersion: "2015-10-08" })
+    const result = compileRule("SELECT [lat,long] as lat_long FROM 'topic/subtopic'", {
+      sqlVersion: "2015-10-08",
+    })
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error.message).toContain("2016-03-23")
   })
@@ -196,34 +214,44 @@ describe("Nested object queries", () => {
     expect(output(sql, senml, "topic")).toEqual({ temperature: 22.5 })
   })
   it("EXISTS tests whether a nested query returns elements (operators page)", () => {
-    expect(evaluate("select * from 'a/b' where exists (select * from arr as a where a = 3)", { arr: [1, 2, 3] }, "a/b").matched).toBe(
-      true,
-    )
+    expect(
+      evaluate(
+        "select * from 'a/b' where exists (select * from arr as a where a = 3)",
+        { arr: [1, 2, 3] },
+        "a/b",
+      ).matched,
+    ).toBe(true)
     const payload = { foo: 4, bar: 5, e: [{ foo: 1 }, { foo: 2 }] }
-    expect(evaluate("select * from 'a/b' where exists (select * from e as e where foo = 2)", payload, "a/b").matched).toBe(
-      true,
-    )
-    expect(evaluate("select * from 'a/b' where exists (select * from e as e where foo = 9)", payload, "a/b").matched).toBe(
-      false,
-    )
+    expect(
+      evaluate("select * from 'a/b' where exists (select * from e as e where foo = 2)", payload, "a/b")
+        .matched,
+    ).toBe(true)
+    expect(
+      evaluate("select * from 'a/b' where exists (select * from e as e where foo = 9)", payload, "a/b")
+        .matched,
+    ).toBe(false)
   })
   it("IN checks membership in an array (operators page)", () => {
-    expect(evaluate("select * from 'a/b' where 3 in arr", { arr: [1, 2, 3, "three", 5.7, null] }, "a/b").matched).toBe(
-      true,
-    )
+    expect(
+      evaluate("select * from 'a/b' where 3 in arr", { arr: [1, 2, 3, "three", 5.7, null] }, "a/b").matched,
+    ).toBe(true)
   })
 })
 
 describe("SQL versions: what 2016-03-23 added", () => {
   it("outputs an array as the top-level payload", () => {
-    expect(output("SELECT VALUE arr FROM 'topic'", { a: { b: "c" }, arr: [1, 2, 3, 4] }, "topic")).toEqual([1, 2, 3, 4])
+    expect(output("SELECT VALUE arr FROM 'topic'", { a: { b: "c" }, arr: [1, 2, 3, 4] }, "topic")).toEqual([
+      1, 2, 3, 4,
+    ])
   })
   it("inter-object queries", () => {
     const sql = "SELECT (SELECT v FROM e WHERE n = 'temperature') as temperature FROM 'my/topic'"
     expect(output(sql, senml, "my/topic")).toEqual({ temperature: [{ v: 22.5 }] })
   })
   it("nested queries are compile errors in 2015-10-08", () => {
-    expect(compileRule("SELECT (SELECT VALUE n FROM e) AS s FROM 'a'", { sqlVersion: "2015-10-08" }).ok).toBe(false)
+    expect(compileRule("SELECT (SELECT VALUE n FROM e) AS s FROM 'a'", { sqlVersion: "2015-10-08" }).ok).toBe(
+      false,
+    )
   })
 })
 
@@ -238,7 +266,9 @@ describe("Binary payloads", () => {
     ).toEqual({ data: "/wCAew==", ts: 1481825251155 })
   })
   it("a WHERE on a JSON field never matches a binary payload", () => {
-    expect(evaluate("SELECT * FROM 'topic/subtopic' WHERE device_type = 'thermostat'", binary).matched).toBe(false)
+    expect(evaluate("SELECT * FROM 'topic/subtopic' WHERE device_type = 'thermostat'", binary).matched).toBe(
+      false,
+    )
   })
   it("'*' with other items cannot use a binary payload: the rule fails", () => {
     expect(evaluate("SELECT *, timestamp() AS timestamp FROM 'topic/subtopic'", binary).matched).toBe(false)

@@ -37,17 +37,20 @@ export const pathText = (path: ReadonlyArray<PropertyKey>): string =>
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 const decode = Schema.decodeUnknownResult(RulesFileSchema)
 
-const MESSAGES: Readonly<Record<string, string>> = {
-  "Expected no excess property": "unknown field",
-  "Missing key": "required field is missing",
-}
+/** Effect's wording for the two problems people make most, in the words of a rules file. */
+const friendlier = (message: string): string =>
+  message.startsWith("Unexpected key") || message === "Expected no excess property"
+    ? "unknown field"
+    : message === "Missing key"
+      ? "required field is missing"
+      : message
 
 const decodeSchema = (input: unknown): Loaded<RulesFile> => {
-  const decoded = decode(input, { errors: "all", onExcessProperty: "error" })
+  const decoded = decode(input, { errors: "all", onExcessProperty: "error", reportInput: true })
   if (Result.isSuccess(decoded)) return { ok: true, value: decoded.success }
   const issues = formatter(decoded.failure.issue).issues.map((issue) => ({
     path: pathText((issue.path ?? []).map((key) => (typeof key === "object" ? key.key : key))),
-    message: MESSAGES[issue.message] ?? issue.message,
+    message: friendlier(issue.message),
   }))
   return { ok: false, issues }
 }

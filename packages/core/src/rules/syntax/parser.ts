@@ -96,7 +96,7 @@ export class Parser {
 
   private selectClause(): SelectClause {
     const at = this.expectWord("SELECT").offset
-    if (this.isWord("VALUE") && this.startsValueExpression(this.peek(1))) {
+    if (this.isWord("VALUE") && this.startsValueExpression(this.peek(), this.peek(1))) {
       this.advance()
       return { kind: "value", expr: this.expression(), at }
     }
@@ -109,10 +109,12 @@ export class Parser {
   }
 
   /** After `SELECT VALUE`: does this token begin the selected expression (not end a field named value)? */
-  private startsValueExpression(token: Token): boolean {
+  private startsValueExpression(value: Token, token: Token): boolean {
     if (token.kind === "word") return !["FROM", "AS", "AND", "OR", "IN"].includes(token.upper)
+    // `value(` with no space between is a call of a function named value.
+    if (token.kind === "punct" && token.text === "(") return token.offset > value.end
     // Not "*" or "-": `SELECT value * 2` and `SELECT value - 1` use a field named value.
-    if (token.kind === "punct") return ["(", "[", "{"].includes(token.text)
+    if (token.kind === "punct") return ["[", "{"].includes(token.text)
     return token.kind !== "eof"
   }
 
@@ -387,8 +389,9 @@ export const parseTemplateExpressionOrThrow = (
   let depth = 0
   for (;;) {
     const token = lexer.next()
-    if (token.kind === "eof")
+    if (token.kind === "eof") {
       return fail(start - 2, "unterminated substitution template: missing '}' after '${'")
+    }
     if (token.kind === "punct" && token.text === "{") depth++
     if (token.kind === "punct" && token.text === "}") {
       if (depth === 0) {

@@ -85,7 +85,8 @@ const intlZone = (id: string): Zone | undefined => {
   } catch {
     return undefined
   }
-  const canonical = parts.resolvedOptions().timeZone
+  // The id as given: Intl canonicalises to legacy ids (Asia/Kolkata → Asia/Calcutta), Joda does not.
+  const canonical = id
   const names = {
     short: new Intl.DateTimeFormat("en-US", { timeZone: id, timeZoneName: "short" }),
     long: new Intl.DateTimeFormat("en-US", { timeZoneName: "long", timeZone: id }),

@@ -9,7 +9,7 @@
  * example relies on it).
  */
 import { decimalText, intText } from "./decimalArithmetic.ts"
-import { type SqlValue, WholeDecimal } from "./sqlValue.ts"
+import { isPlainObject, type SqlValue, WholeDecimal } from "./sqlValue.ts"
 
 const DECIMAL_STRING = /^-?\d+(\.\d+)?([eE]-?\d+)?$/
 
@@ -40,25 +40,39 @@ export const toBooleanValue = (value: SqlValue): boolean | undefined => {
   return undefined
 }
 
+/** JSON text written by hand, for values holding boxed Decimals (JSON.stringify cannot print `10.0`). */
+const boxedJsonText = (value: SqlValue): string | undefined => {
+  if (value instanceof WholeDecimal) return decimalText(value)
+  if (Array.isArray(value)) return `[${value.map((item) => boxedJsonText(item) ?? "null").join(",")}]`
+  if (isPlainObject(value)) {
+    const fields: string[] = []
+    for (const key of Object.keys(value)) {
+      const text = boxedJsonText(value[key])
+      if (text !== undefined) fields.push(`${JSON.stringify(key)}:${text}`)
+    }
+    return `{${fields.join(",")}}`
+  }
+  return JSON.stringify(value)
+}
+
 /** JSON text of a value; boxed Decimals print as `10.0`, as IoT serialises them. */
 export const jsonText = (value: SqlValue): string | undefined => {
   let boxed = false
-  let text: string | undefined
   try {
-    text = JSON.stringify(value, (_key, v: unknown) => {
+    const text = JSON.stringify(value, (_key, v: unknown) => {
       if (v instanceof WholeDecimal) {
         boxed = true
-        return `\u0000${decimalText(v)}`
+        return WholeDecimal.unbox(v)
       }
       if (typeof v === "bigint") return Number(v)
       if (v instanceof Uint8Array) return undefined
       return v
     })
+    return boxed ? boxedJsonText(value) : text
   } catch {
+    // Nested beyond the stack: no String conversion.
     return undefined
   }
-  // JSON.stringify escapes a real U+0000 as \u0000, so the marker cannot come from the data.
-  return boxed && text !== undefined ? text.replace(/"\u0000([^"]*)"/g, "$1") : text
 }
 
 /** The standard conversion to String; undefined for Null, Undefined and binary data. */

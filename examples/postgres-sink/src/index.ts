@@ -1,0 +1,8 @@
+export { classifyPgError } from "./postgresErrors.ts"
+export {
+  createTables,
+  type PostgresTableOptions,
+  postgresTable,
+  type Queryable,
+  quoteName,
+} from "./postgresTable.ts"

@@ -6,6 +6,10 @@
  */
 export { type DataDirLayout, DEFAULT_DATA_DIR, DEFAULT_STREAM_NAME, dataDirLayout } from "./dataDir.ts"
 
+// data lake: filesystem object store, local delivery stream (Firehose on one machine), its feeder, DuckDB queries
+export * from "./lake/index.ts"
+export * from "./query/index.ts"
+
 // stream log and checkpoints
 export * as LocalCheckpoints from "./stream/localCheckpoints.ts"
 export {

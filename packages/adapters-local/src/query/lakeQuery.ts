@@ -1,0 +1,73 @@
+/**
+ * DuckDB over the lake: `openLake({ lakeDir })` gives `query(sql)` against the `telemetry` view.
+ *
+ * One DuckDB instance (in memory) per opened lake; the view is rebuilt before each query, so
+ * objects written since the last one are seen (listing a local folder and sampling a few files
+ * costs milliseconds). A query DuckDB rejects fails with `LakeQueryError` carrying DuckDB's own
+ * message. Rows come back as JSON objects (duckValues.ts); `limit` stops reading early.
+ */
+import { DuckDBInstance } from "@duckdb/node-api"
+import type { JsonObject } from "@sluice/core"
+import { rowToJson } from "./duckValues.ts"
+import { listLakeFiles } from "./lakeFiles.ts"
+import { createLakeView, type ViewPlan } from "./lakeView.ts"
+
+export interface LakeQueryResult {
+  readonly columns: ReadonlyArray<string>
+  readonly rows: ReadonlyArray<JsonObject>
+  /** True when `limit` cut the result short. */
+  readonly truncated: boolean
+}
+
+/** DuckDB refused the SQL (parse, binder or runtime error); `message` is DuckDB's. */
+export class LakeQueryError extends Error {
+  override readonly name = "LakeQueryError"
+}
+
+export interface Lake {
+  /** Runs SQL with the `telemetry` view current. */
+  readonly query: (sql: string, options?: { readonly limit?: number }) => Promise<LakeQueryResult>
+  /** Rebuilds the view now and says what it reads. */
+  readonly refresh: () => Promise<ViewPlan>
+  readonly close: () => void
+}
+
+export const openLake = async (options: { readonly lakeDir: string }): Promise<Lake> => {
+  const instance = await DuckDBInstance.create(":memory:")
+  const connection = await instance.connect()
+  let plan: ViewPlan | undefined
+  const refresh = async () => {
+    plan = await createLakeView(connection, listLakeFiles(options.lakeDir))
+    return plan
+  }
+  const query = async (
+    sql: string,
+    queryOptions: { readonly limit?: number } = {},
+  ): Promise<LakeQueryResult> => {
+    await refresh()
+    let reader: Awaited<ReturnType<typeof connection.runAndReadUntil>>
+    try {
+      reader =
+        queryOptions.limit === undefined
+          ? await connection.runAndReadAll(sql)
+          : await connection.runAndReadUntil(sql, queryOptions.limit + 1)
+    } catch (error) {
+      throw new LakeQueryError(error instanceof Error ? error.message : String(error))
+    }
+    const columns = reader.columnNames()
+    const types = reader.columnTypes()
+    const json = new Set(columns.filter((_, i) => types[i]?.alias === "JSON"))
+    let rows = reader.getRowsJS() as ReadonlyArray<ReadonlyArray<unknown>>
+    const truncated = queryOptions.limit !== undefined && rows.length > queryOptions.limit
+    if (truncated) rows = rows.slice(0, queryOptions.limit)
+    return { columns, rows: rows.map((row) => rowToJson(columns, row, json)), truncated }
+  }
+  return {
+    query,
+    refresh,
+    close: () => {
+      connection.closeSync()
+      instance.closeSync()
+    },
+  }
+}

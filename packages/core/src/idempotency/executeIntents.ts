@@ -50,19 +50,24 @@ export const executeIntents = Effect.fnUntraced(function* (
   for (const intent of intents) if (!outcomes.has(intent.id)) outcomes.set(intent.id, succeeded)
 
   // Readings: last intent per key wins; every id that asked for the key shares its outcome.
-  const readingIds = new Map<string, { item: Item; ids: string[] }>()
+  const readingIds = new Map<string, { item: Item; ids: string[]; bytes: number | undefined }>()
   for (const intent of intents) {
     if (intent._tag !== "PutReading") continue
     const key = keyOf(intent.item)
     const entry = readingIds.get(key)
-    if (entry === undefined) readingIds.set(key, { item: intent.item, ids: [intent.id] })
+    if (entry === undefined) readingIds.set(key, { item: intent.item, ids: [intent.id], bytes: intent.bytes })
     else {
       entry.ids.push(intent.id)
       entry.item = intent.item
+      entry.bytes = intent.bytes
     }
   }
 
-  const plan = planBatches([...readingIds.values()], (entry) => itemBytes(entry.item), table.limits)
+  // A size hint is an upper bound: good enough to plan with unless it alone breaks the limit.
+  const maxItemBytes = table.limits.maxRecordBytes
+  const sizeOf = (entry: { item: Item; bytes: number | undefined }) =>
+    entry.bytes !== undefined && entry.bytes <= maxItemBytes ? entry.bytes : itemBytes(entry.item)
+  const plan = planBatches([...readingIds.values()], sizeOf, table.limits)
   for (const rejected of plan.rejected) {
     for (const id of rejected.record.ids) fail(id, new Poison({ reason: `table item ${rejected.reason}` }))
   }

@@ -15,7 +15,16 @@ import type { Reading } from "../telemetry/reading.ts"
 
 export type WriteIntent =
   /** Upsert the reading, keyed (deviceId, ts). */
-  | { readonly _tag: "PutReading"; readonly id: string; readonly item: Item }
+  | {
+      readonly _tag: "PutReading"
+      readonly id: string
+      readonly item: Item
+      /**
+       * An upper bound on `itemBytes(item)`, when the producer knows one without serializing
+       * the item (the consumer does, from the payload's text); saves a JSON.stringify per item.
+       */
+      readonly bytes?: number | undefined
+    }
   /** Replace the device's latest-state record if this one is newer (by ts). */
   | { readonly _tag: "PutLatestIfNewer"; readonly id: string; readonly item: Item }
 

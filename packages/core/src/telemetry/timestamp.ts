@@ -66,9 +66,43 @@ const fromString = (text: string): Result.Result<ParsedTime, string> => {
   return Result.succeed({ canonical: canonicalFromEpochMs(epochMs), epochMs })
 }
 
+const digitAt = (text: string, i: number): number => {
+  const d = text.charCodeAt(i) - 48
+  return d >= 0 && d <= 9 ? d : Number.NaN
+}
+
+/**
+ * The hands-on format exactly — `YYYY-MM-DDTHH:MM:SS`, no fraction, no zone — read without the
+ * regex: the consumer parses one per record. Anything else, or any value out of range, is
+ * left to `fromString` (undefined), which decides and words the error, so both agree.
+ */
+const fromHandsOnFormat = (text: string): Result.Result<ParsedTime, string> | undefined => {
+  if (
+    text.length !== 19 ||
+    text.charCodeAt(4) !== 45 || // -
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 || // T
+    text.charCodeAt(13) !== 58 || // :
+    text.charCodeAt(16) !== 58
+  )
+    return undefined
+  const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3)
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6)
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9)
+  const hour = digitAt(text, 11) * 10 + digitAt(text, 12)
+  const minute = digitAt(text, 14) * 10 + digitAt(text, 15)
+  const second = digitAt(text, 17) * 10 + digitAt(text, 18)
+  // NaN (a non-digit) fails every comparison below, so it falls through to fromString.
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59))
+    return undefined
+  if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return undefined
+  const epochMs = Date.UTC(year, month - 1, day, hour, minute, second)
+  return epochMs < 0 ? undefined : Result.succeed({ canonical: text, epochMs })
+}
+
 /** Parses a reading's timestamp (string or epoch milliseconds); failure is a reason. */
 export const parseTimestamp = (value: unknown): Result.Result<ParsedTime, string> => {
-  if (typeof value === "string") return fromString(value)
+  if (typeof value === "string") return fromHandsOnFormat(value) ?? fromString(value)
   if (typeof value === "number") {
     if (!Number.isInteger(value) || value < 0 || value > MAX_EPOCH_MS) {
       return Result.fail("expected epoch milliseconds as a non-negative integer before year 10000")

@@ -24,7 +24,7 @@ import type { Fatal } from "../delivery/errors.ts"
 import type { RecordOutcome } from "../delivery/reconcile.ts"
 import { withRetry } from "../delivery/retryPolicy.ts"
 import { type ExecuteOptions, executeIntents } from "../idempotency/executeIntents.ts"
-import { itemOf, type WriteIntent } from "../idempotency/intents.ts"
+import type { WriteIntent } from "../idempotency/intents.ts"
 import { type DeadLetter, DeadLetters, deadLetterIdOf } from "../ports/deadLetters.ts"
 import type { Item } from "../ports/table.ts"
 import type { EventSource } from "../telemetry/envelope.ts"
@@ -129,7 +129,6 @@ export const processChunk = Effect.fnUntraced(function* (
   const ordered = env.mode === "ordered"
   const carried = new Set(state.blocked)
   const intents: WriteIntent[] = []
-  const items = new Map<string, Item>()
   for (let p = from; p < to; p++) {
     const entry = entries[p] as Entry
     if (entry.poison !== undefined) fates[p] = LETTER
@@ -143,29 +142,32 @@ export const processChunk = Effect.fnUntraced(function* (
         continue
       }
       firstById.set(id, p)
-      const item = itemOf(entry.reading as NonNullable<Entry["reading"]>)
-      intents.push({ _tag: "PutReading", id, item })
-      if (ordered) items.set(id, item)
-      else intents.push({ _tag: "PutLatestIfNewer", id, item })
+      const item = entry.item as Item
+      intents.push({ _tag: "PutReading", id, item, bytes: entry.bytes })
+      if (!ordered) intents.push({ _tag: "PutLatestIfNewer", id, item })
     }
   }
 
   if (intents.length > 0) {
     const outcomes = yield* executeIntents(intents, env.execute)
-    yield* settleWriters(entries, from, to, state, outcomes, "")
+    yield* settleWriters(entries, from, to, state, outcomes, idOf, "")
   }
 
   if (ordered) {
     stopFailedKeys(entries, from, to, state, carried)
-    const latest: WriteIntent[] = []
+    // Only the newest stored reading of a device can win its conditional write: send just that.
+    const newest = new Map<string, Item>()
     for (let p = from; p < to; p++) {
       if (fates[p] !== STORED || (dupOf[p] as number) >= 0) continue
-      const id = (entries[p] as Entry).id as string
-      latest.push({ _tag: "PutLatestIfNewer", id, item: items.get(id) as Item })
+      const item = (entries[p] as Entry).item as Item
+      const current = newest.get(item.deviceId)
+      if (current === undefined || current.ts < item.ts) newest.set(item.deviceId, item)
     }
-    if (latest.length > 0) {
+    if (newest.size > 0) {
+      const latest: WriteIntent[] = []
+      for (const [deviceId, item] of newest) latest.push({ _tag: "PutLatestIfNewer", id: deviceId, item })
       const outcomes = yield* executeIntents(latest, env.execute)
-      yield* settleWriters(entries, from, to, state, outcomes, "latest-state ")
+      yield* settleWriters(entries, from, to, state, outcomes, deviceOf, "latest-state ")
       stopFailedKeys(entries, from, to, state, carried)
     }
   }
@@ -178,19 +180,26 @@ export const processChunk = Effect.fnUntraced(function* (
   }
 })
 
-/** Applies executeIntents outcomes to the chunk's first occurrences that are still stored or pending. */
+const idOf = (entry: Entry) => entry.id as string
+const deviceOf = (entry: Entry) => (entry.item as Item).deviceId
+
+/**
+ * Applies executeIntents outcomes (keyed by `keyOf`: event id, or device for latest state) to
+ * the chunk's first occurrences that are still stored or pending.
+ */
 const settleWriters = (
   entries: ReadonlyArray<Entry>,
   from: number,
   to: number,
   state: BatchState,
   outcomes: ReadonlyMap<string, RecordOutcome>,
+  keyOf: (entry: Entry) => string,
   what: string,
 ): Effect.Effect<void, Fatal> => {
   const { fates, dupOf } = state
   for (let p = from; p < to; p++) {
     if ((dupOf[p] as number) >= 0 || (fates[p] !== PENDING && fates[p] !== STORED)) continue
-    const outcome = outcomes.get((entries[p] as Entry).id as string)
+    const outcome = outcomes.get(keyOf(entries[p] as Entry))
     if (outcome === undefined) continue
     if (outcome._tag === "Succeeded") fates[p] = STORED
     else if (outcome._tag === "Skipped") fates[p] = RETRY

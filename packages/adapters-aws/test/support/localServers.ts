@@ -5,7 +5,7 @@
  */
 import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis"
 import { waitFor } from "@sluice/testkit"
 import { NodeHttpHandler } from "@smithy/node-http-handler"
@@ -67,8 +67,4 @@ export const createStream = async (client: KinesisClient, name: string, shards: 
         ?.StreamStatus === "ACTIVE",
     { timeoutMs: 5_000, what: `stream ${name} to become ACTIVE` },
   )
-}
-
-export const createTable = async (client: DynamoDBClient, input: CreateTableCommandInput) => {
-  await client.send(new CreateTableCommand(input))
 }

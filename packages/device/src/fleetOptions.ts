@@ -11,8 +11,10 @@ import type { Clock } from "./clock.ts"
 import type { DeviceEvent } from "./device.ts"
 import type { ModelSpec } from "./models/spec.ts"
 import { SHADOW_MAX_WAIT_TIME_S } from "./shadow.ts"
+import { parseEndpoint } from "./transport/awsIot.ts"
 import type { BackoffOptions } from "./transport/backoff.ts"
 import type { CertificateOptions } from "./transport/certificates.ts"
+import { brokerUrlProblem } from "./transport/mqttJs.ts"
 import type { TransportFactory } from "./transport/transport.ts"
 
 /** Default device name prefix: `device-1`, `device-2`, … */
@@ -130,6 +132,17 @@ export const fleetOptionProblems = (options: FleetOptions): ReadonlyArray<string
     )
     return `${path.join(".")}: ${issue.message} (got ${JSON.stringify(value)})`
   })
+  if (typeof options.broker === "string") {
+    const problem = brokerUrlProblem(options.broker)
+    if (problem) problems.push(`broker: ${problem}`)
+  }
+  if (typeof options.endpoint === "string") {
+    try {
+      parseEndpoint(options.endpoint)
+    } catch (error) {
+      problems.push(`endpoint: ${(error as Error).message}`)
+    }
+  }
   if (options.broker !== undefined && options.endpoint !== undefined) {
     problems.push("broker and endpoint: give one (a broker URL, or an AWS IoT Core endpoint), not both")
   }

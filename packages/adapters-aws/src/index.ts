@@ -4,5 +4,7 @@
  * the Lambda entry modules live in src/lambda and are bundled on their own.
  */
 export * from "./dynamodb/index.ts"
+export * from "./firehose/index.ts"
 export * from "./kinesis/index.ts"
 export * from "./opensearch/index.ts"
+export * from "./s3/index.ts"

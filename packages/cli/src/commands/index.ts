@@ -3,6 +3,9 @@
  * of its own in this folder; add it here with one line.
  */
 import type { Command } from "../command.ts"
+import { invokeFirehoseCommand } from "./invokeFirehose.ts"
+import { lakeCompactCommand } from "./lakeCompact.ts"
+import { queryCommand } from "./query.ts"
 import { upCommand } from "./up.ts"
 
-export const commands: ReadonlyArray<Command> = [upCommand]
+export const commands: ReadonlyArray<Command> = [upCommand, queryCommand, lakeCompactCommand, invokeFirehoseCommand]

@@ -5,7 +5,22 @@
  * namespace, and a plain-Promise facade.
  */
 export { type DataDirLayout, DEFAULT_DATA_DIR, DEFAULT_STREAM_NAME, dataDirLayout } from "./dataDir.ts"
-
+// event source mapping (the local Lambda poller)
+export * as EventSourceMapping from "./eventSourceMapping/eventSourceMappingRunner.ts"
+export {
+  type EventSourceMappingOptions,
+  type EventSourceMappingRunner,
+  type EventSourceMappingStatus,
+  startEventSourceMapping,
+} from "./eventSourceMapping/eventSourceMappingRunner.ts"
+export { type LambdaContext, lambdaContextOf } from "./eventSourceMapping/lambdaContext.ts"
+export {
+  deadLettersOfDiscard,
+  type OnFailureCallback,
+  type OnFailureDestination,
+} from "./eventSourceMapping/onFailureDestination.ts"
+export type { KinesisLambdaHandler } from "./eventSourceMapping/shardPoller.ts"
+export type { ShardStatus } from "./eventSourceMapping/shardStatus.ts"
 // data lake: filesystem object store, local delivery stream (Firehose on one machine), its feeder, DuckDB queries
 export * from "./lake/index.ts"
 export * from "./query/index.ts"

@@ -20,7 +20,7 @@
  * each roll and every `retentionCheckMs`. `make`/`layer` are the Effect forms (scoped: the
  * log closes with the scope); `openLocalStream` is the plain-Promise one.
  */
-import { mkdir, readFile } from "node:fs/promises"
+import { mkdir } from "node:fs/promises"
 import { basename, join } from "node:path"
 import {
   type BatchLimits,
@@ -38,13 +38,13 @@ import {
 } from "@sluice/core"
 import { Effect, Layer, type Scope } from "effect"
 import { lockDirectory } from "./directoryLock.ts"
-import { writeFileAtomic } from "./durableFiles.ts"
 import type { FrameInput } from "./recordFrame.ts"
 import { recoverSegments } from "./segment.ts"
 import { sequenceNumberOf } from "./sequenceNumbers.ts"
 import { type RetentionPolicy, ShardLog } from "./shardLog.ts"
-import { hashKeyOf, isValidHashKey, shardIdOf, shardIndexOf } from "./shardOfKey.ts"
+import { hashKeyOf, shardIdOf, shardIndexOf } from "./shardOfKey.ts"
 import { readShard } from "./shardReader.ts"
+import { entryProblem, loadManifest, type Manifest } from "./streamManifest.ts"
 
 export interface LocalStreamOptions {
   /** The stream's directory; created if missing. */
@@ -82,58 +82,10 @@ export interface LocalStreamStats {
   readonly segments: number
 }
 
-const DEFAULT_SHARDS = 2
 const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 24 * 60 * 60 * 1000 }
-/** Kinesis partition keys are 1 to 256 Unicode characters (PutRecords API reference). */
-const MAX_PARTITION_KEY_CHARS = 256
 /** Kinesis GetRecords returns at most 10 MiB (GetRecords API reference). */
 const READ_MAX_BYTES = 10 * 1024 * 1024
 const encoder = new TextEncoder()
-
-interface Manifest {
-  readonly format: "sluice-stream-log/1"
-  readonly name: string
-  readonly shardCount: number
-}
-
-const loadManifest = async (dir: string, name: string, shardCount: number | undefined): Promise<Manifest> => {
-  const path = join(dir, "stream.json")
-  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined
-    throw error
-  })
-  if (text === undefined) {
-    const manifest: Manifest = {
-      format: "sluice-stream-log/1",
-      name,
-      shardCount: shardCount ?? DEFAULT_SHARDS,
-    }
-    if (!Number.isInteger(manifest.shardCount) || manifest.shardCount < 1)
-      throw new Fatal({ reason: `shardCount must be a positive integer, not ${manifest.shardCount}` })
-    await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`)
-    return manifest
-  }
-  const manifest = JSON.parse(text) as Manifest
-  if (manifest.format !== "sluice-stream-log/1")
-    throw new Fatal({ reason: `${path} is not a sluice stream log (format ${String(manifest.format)})` })
-  if (shardCount !== undefined && shardCount !== manifest.shardCount)
-    throw new Fatal({
-      reason: `stream ${manifest.name} in ${dir} has ${manifest.shardCount} shards, not ${shardCount} (the shard count is fixed at creation)`,
-    })
-  return manifest
-}
-
-/** Why Kinesis would refuse this entry, if it would. */
-const entryProblem = (entry: StreamEntry, key: Uint8Array, limits: BatchLimits): string | undefined => {
-  const chars = [...entry.partitionKey].length
-  if (chars < 1 || chars > MAX_PARTITION_KEY_CHARS)
-    return `partition key must be 1 to ${MAX_PARTITION_KEY_CHARS} characters, not ${chars}`
-  if (key.length + entry.data.length > limits.maxRecordBytes)
-    return `record is ${key.length + entry.data.length} bytes with its partition key, over the ${limits.maxRecordBytes}-byte limit`
-  if (entry.explicitHashKey !== undefined && !isValidHashKey(entry.explicitHashKey))
-    return `explicit hash key "${entry.explicitHashKey}" is not a decimal integer below 2^128`
-  return undefined
-}
 
 export const openLocalStream = async (options: LocalStreamOptions) => {
   const dir = options.dir

@@ -77,5 +77,5 @@ describe("stream log after kill -9", () => {
       child?.kill("SIGKILL")
       removeDir(root)
     }
-  })
+  }, 60_000)
 })

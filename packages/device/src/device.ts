@@ -3,13 +3,12 @@
  * to `data/<name>` and sleep `wait_time`, forever.
  *
  * Order of events, as in the hands-on: connect (client id = name, persistent session,
- * keep-alive 300 s); subscribe `get/accepted` and `get/rejected`, publish an empty `get`,
- * subscribe `update/delta` (each awaited); then the loop — one reading at once, the next
- * `wait_time` after it. A `wait_time` change (get answer or delta) applies from the next
- * sleep, as with the hands-on's `time.sleep`. Readings fall due every `wait_time` from the
- * first one: a loaded event loop delays a reading but does not stretch the period (the
- * hands-on's sleep-after-publish drifts by its publish time; see decision 0205). Against a broker without shadows nobody answers
- * `get` and the default stays; deltas published by anyone are still honoured.
+ * keep-alive 300 s); the shadow's start sequence (shadowClient.ts); then the loop — one
+ * reading at once, the next `wait_time` after it. A `wait_time` change (get answer or delta)
+ * applies from the next sleep, as with the hands-on's `time.sleep`. Readings fall due every
+ * `wait_time` from the first: a loaded event loop delays a reading but does not stretch the
+ * period (decision 0205). Against a broker without shadows nobody answers `get` and the
+ * default stays; deltas published by anyone are still honoured.
  *
  * Disconnected, readings go to a bounded offline queue (oldest dropped and counted) and are
  * sent in order after reconnecting; publishes already handed to the transport are its to
@@ -25,16 +24,8 @@ import { OfflineQueue } from "./offlineQueue.ts"
 import { seededRandom } from "./random.ts"
 import { dataTopic, encodeReading } from "./reading.ts"
 import { Scheduler } from "./scheduler.ts"
-import {
-  onDelta,
-  onGetAccepted,
-  onGetRejected,
-  reportedWaitTime,
-  SHADOW_DEFAULT_WAIT_TIME_S,
-  type ShadowAction,
-  shadowTopics,
-  waitTimeProblem,
-} from "./shadow.ts"
+import { SHADOW_DEFAULT_WAIT_TIME_S, waitTimeProblem } from "./shadow.ts"
+import { shadowClient } from "./shadowClient.ts"
 import { assertThingName } from "./thingName.ts"
 import { formatDeviceTimestamp } from "./timestamp.ts"
 import type { Transport } from "./transport/transport.ts"
@@ -111,7 +102,6 @@ export const startDevice = (options: DeviceOptions): Device => {
   const scheduler = options.scheduler ?? new Scheduler(clock)
   const transport = options.transport
   const emit = options.onEvent ?? (() => {})
-  const topics = shadowTopics(name)
   const topic = dataTopic(name)
   const sequence = options.sequence === true || spec.sequence === true
   const sensor: Sensor = makeSensor(spec, {
@@ -131,6 +121,17 @@ export const startDevice = (options: DeviceOptions): Device => {
     counters.errors++
     counters.lastError = error.message
   }
+
+  const shadow = shadowClient({
+    name,
+    transport,
+    defaultWaitTime,
+    adopt: (waitTime) => {
+      counters.waitTime = waitTime
+    },
+    fail,
+    emit,
+  })
 
   const send = (payload: string) => {
     counters.sent++
@@ -183,53 +184,6 @@ export const startDevice = (options: DeviceOptions): Device => {
     next = scheduler.at(due, tick)
   }
 
-  const apply = (action: ShadowAction) => {
-    if (action.kind === "ignore") return
-    if (action.kind === "invalid") {
-      fail(new Error(action.reason))
-      emit({ type: "shadow-error", device: name, reason: action.reason })
-      return
-    }
-    counters.waitTime = action.waitTime
-    emit({
-      type: "wait-time",
-      device: name,
-      waitTime: action.waitTime,
-      source: action.source,
-      reported: action.report,
-    })
-    if (action.report) {
-      transport.publish(topics.update, reportedWaitTime(action.waitTime)).catch((error: Error) => {
-        fail(error)
-        emit({ type: "shadow-error", device: name, reason: `report failed: ${error.message}` })
-      })
-    }
-  }
-
-  const onMessage = (messageTopic: string, payload: Uint8Array) => {
-    if (messageTopic === topics.updateDelta) apply(onDelta(payload, defaultWaitTime))
-    else if (messageTopic === topics.getAccepted) apply(onGetAccepted(payload, defaultWaitTime))
-    else if (messageTopic === topics.getRejected) apply(onGetRejected(payload, defaultWaitTime))
-  }
-
-  /** The hands-on's start: get subscriptions, the get request, the delta subscription. */
-  const initShadow = async () => {
-    const step = async (what: string, action: () => Promise<void>) => {
-      try {
-        await action()
-      } catch (error) {
-        const reason = `${what}: ${error instanceof Error ? error.message : String(error)}`
-        fail(new Error(reason))
-        emit({ type: "shadow-error", device: name, reason })
-      }
-    }
-    await step("subscribe get/accepted, get/rejected", () =>
-      transport.subscribe([topics.getAccepted, topics.getRejected]),
-    )
-    await step("publish get", () => transport.publish(topics.get, ""))
-    await step("subscribe update/delta", () => transport.subscribe([topics.updateDelta]))
-  }
-
   const begin = () => {
     if (stopped) return
     began = true
@@ -242,7 +196,7 @@ export const startDevice = (options: DeviceOptions): Device => {
         for (let payload = queue.shift(); payload !== undefined; payload = queue.shift()) send(payload)
         if (!looping) {
           looping = true
-          initShadow().then(tick)
+          shadow.start().then(tick)
         }
       },
       onConnectionLost: (error) => {
@@ -256,7 +210,7 @@ export const startDevice = (options: DeviceOptions): Device => {
         fail(error)
         emit({ type: "connect-failed", device: name, error, retryInMs })
       },
-      onMessage,
+      onMessage: shadow.onMessage,
     })
   }
 

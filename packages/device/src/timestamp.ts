@@ -10,15 +10,26 @@
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
 
+// A fleet formats thousands of readings per second, nearly all in the same second: the last
+// result is kept (per second, and per zone when one is fixed) and reused.
+let cachedSecond = Number.NaN
+let cachedOffset: number | undefined
+let cachedText = ""
+
 /** Formats epoch milliseconds as device-local `YYYY-MM-DDTHH:MM:SS`. */
 export const formatDeviceTimestamp = (epochMs: number, utcOffsetMinutes?: number): string => {
+  const second = Math.floor(epochMs / 1000)
+  if (second === cachedSecond && utcOffsetMinutes === cachedOffset) return cachedText
   // Shift the instant by the offset and read it back in UTC: the fields are then local time.
   const offset = utcOffsetMinutes ?? -new Date(epochMs).getTimezoneOffset()
-  const local = new Date(Math.floor(epochMs / 1000) * 1000 + offset * 60_000)
+  const local = new Date(second * 1000 + offset * 60_000)
   const year = local.getUTCFullYear()
-  return `${String(year).padStart(4, "0")}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}T${pad2(
+  cachedText = `${String(year).padStart(4, "0")}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}T${pad2(
     local.getUTCHours(),
   )}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}`
+  cachedSecond = second
+  cachedOffset = utcOffsetMinutes
+  return cachedText
 }
 
 /** Hours since local midnight (fractional), for daily models. */

@@ -18,7 +18,8 @@
  *   topic by topic.
  * One TLS context is built per set of certificate files and shared by the devices using it.
  */
-import { iot, mqtt } from "aws-iot-device-sdk-v2"
+import { createRequire } from "node:module"
+import type * as AwsIotSdk from "aws-iot-device-sdk-v2"
 import { seededRandom } from "../random.ts"
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts"
 import { type CertificateOptions, checkCertificateFiles, resolveCertificateFiles } from "./certificates.ts"
@@ -50,10 +51,19 @@ export const parseEndpoint = (endpoint: string): { host: string; port: number } 
   return { host, port }
 }
 
-let sharedClient: mqtt.MqttClient | undefined
-const builders = new Map<string, iot.AwsIotMqttConnectionConfigBuilder>()
+// The SDK (aws-crt and its native binding) is loaded on first use, so programs that only
+// speak MQTT.js (`sluice up`, `sluice sim --broker`) do not pay for it at startup.
+let sdk: typeof AwsIotSdk | undefined
+const loadSdk = (): typeof AwsIotSdk => {
+  sdk ??= createRequire(import.meta.url)("aws-iot-device-sdk-v2") as typeof AwsIotSdk
+  return sdk
+}
 
-const configFor = (options: AwsIotOptions, deviceName: string): mqtt.MqttConnectionConfig => {
+let sharedClient: AwsIotSdk.mqtt.MqttClient | undefined
+const builders = new Map<string, AwsIotSdk.iot.AwsIotMqttConnectionConfigBuilder>()
+
+const configFor = (options: AwsIotOptions, deviceName: string): AwsIotSdk.mqtt.MqttConnectionConfig => {
+  const { iot } = loadSdk()
   const files = resolveCertificateFiles(options.certificates, deviceName, ["cert", "privateKey"])
   checkCertificateFiles(files)
   const { host, port } = parseEndpoint(options.endpoint)
@@ -82,6 +92,7 @@ export const awsIotTransport =
   (deviceName) => {
     const config = configFor(options, deviceName)
     const target = `aws-iot://${config.host_name}:${config.port}`
+    const { mqtt } = loadSdk()
     sharedClient ??= new mqtt.MqttClient()
     const connection = sharedClient.new_connection(config)
     const random = seededRandom(options.seed ?? 0, `${deviceName}/backoff`)

@@ -108,6 +108,9 @@ export const mqttJsTransport =
           reconnectPeriod: 0,
           connectTimeout: options.connectTimeoutMs ?? 30_000,
           resubscribe: false,
+          // MQTT.js formats a debug line for every packet unless given its own logger; with
+          // ten thousand clients that is measurable CPU for output nobody reads.
+          log: () => {},
           ...(secureContext ? { secureContext } : {}),
         }
         const c = mqtt.connect(options.url, clientOptions)

@@ -6,6 +6,7 @@ import type { Command } from "../command.ts"
 import { invokeFirehoseCommand } from "./invokeFirehose.ts"
 import { lakeCompactCommand } from "./lakeCompact.ts"
 import { queryCommand } from "./query.ts"
+import { simCommand } from "./sim.ts"
 import { upCommand } from "./up.ts"
 
-export const commands: ReadonlyArray<Command> = [upCommand, queryCommand, lakeCompactCommand, invokeFirehoseCommand]
+export const commands: ReadonlyArray<Command> = [upCommand, simCommand, queryCommand, lakeCompactCommand, invokeFirehoseCommand]

@@ -9,4 +9,10 @@ import { queryCommand } from "./query.ts"
 import { simCommand } from "./sim.ts"
 import { upCommand } from "./up.ts"
 
-export const commands: ReadonlyArray<Command> = [upCommand, simCommand, queryCommand, lakeCompactCommand, invokeFirehoseCommand]
+export const commands: ReadonlyArray<Command> = [
+  upCommand,
+  simCommand,
+  queryCommand,
+  lakeCompactCommand,
+  invokeFirehoseCommand,
+]

@@ -200,7 +200,8 @@ export const makeService = (options: FileObjectStoreOptions): ObjectStore["Servi
             await unlink(full)
           } catch (error) {
             const code = codeOf(error)
-            if (code === "ENOENT" || code === "ENOTDIR") return
+            // A folder at the key (other objects below it) means no object at the key.
+            if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return
             throw error
           }
           await removeEmptyParents(path.dirname(full))

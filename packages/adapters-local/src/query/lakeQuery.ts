@@ -1,9 +1,8 @@
 /**
  * DuckDB over the lake: `openLake({ lakeDir })` gives `query(sql)` against the `telemetry` view.
  *
- * One DuckDB instance (in memory) per opened lake; the view is rebuilt before each query, so
- * objects written since the last one are seen (listing a local folder and sampling a few files
- * costs milliseconds). A query DuckDB rejects fails with `LakeQueryError` carrying DuckDB's own
+ * One DuckDB instance (in memory) per opened lake. Before each query the folder is listed and,
+ * if its files changed, the view is rebuilt, so objects written since the last query are seen. A query DuckDB rejects fails with `LakeQueryError` carrying DuckDB's own
  * message. Rows come back as JSON objects (duckValues.ts); `limit` stops reading early.
  */
 import { DuckDBInstance } from "@duckdb/node-api"
@@ -35,10 +34,14 @@ export interface Lake {
 export const openLake = async (options: { readonly lakeDir: string }): Promise<Lake> => {
   const instance = await DuckDBInstance.create(":memory:")
   const connection = await instance.connect()
-  let plan: ViewPlan | undefined
+  let current: { readonly files: string; readonly plan: ViewPlan } | undefined
   const refresh = async () => {
-    plan = await createLakeView(connection, listLakeFiles(options.lakeDir))
-    return plan
+    const files = listLakeFiles(options.lakeDir)
+    const signature = files.map((file) => file.key).join("\n")
+    // Same files, same view: sampling them again would cost more than most queries.
+    if (current?.files !== signature)
+      current = { files: signature, plan: await createLakeView(connection, files) }
+    return current.plan
   }
   const query = async (
     sql: string,

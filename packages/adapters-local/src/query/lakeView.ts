@@ -3,7 +3,8 @@
  *
  * Columns: the reading's known fields with fixed types — `DEVICE_NAME`, `TIMESTAMP` (text, as
  * published), `TEMPERATURE`, `HUMIDITY`, `SEQ`, and the stored item's `deviceId` and `ts` — then
- * any extra fields found in a sample of the files (numbers as DOUBLE, text as VARCHAR, booleans,
+ * any extra fields found in a sample of the files — the first rows of the oldest and newest
+ * files (numbers as DOUBLE, text as VARCHAR, booleans,
  * anything else as JSON), then the Hive partition columns of the paths (`year`, `month`, `day`,
  * `hour` as INTEGER). Types are pinned rather than inferred because inference reads a sample:
  * `ts` would become a TIMESTAMP until the first `#sequence` suffix, an integer temperature a
@@ -48,6 +49,15 @@ export const widenType = (inferred: string): string => {
   if (/^(VARCHAR|DATE|TIME|TIMESTAMP|UUID|INTERVAL)/.test(inferred)) return "VARCHAR"
   return "JSON"
 }
+
+/** Extra fields are looked for in this many rows of each of this many files (the oldest and newest). */
+const EXTRAS_SAMPLE_ROWS = 1024
+const EXTRAS_SAMPLE_FILES = 16
+
+const sampleOf = (files: ReadonlyArray<LakeFile>): ReadonlyArray<LakeFile> =>
+  files.length <= EXTRAS_SAMPLE_FILES
+    ? files
+    : [...files.slice(0, EXTRAS_SAMPLE_FILES / 2), ...files.slice(-EXTRAS_SAMPLE_FILES / 2)]
 
 const partitionType = (name: string) =>
   LAKE_PARTITION_COLUMNS.some((c) => c.name === name) ? "INTEGER" : "VARCHAR"
@@ -97,11 +107,11 @@ export const selectFiles = async (
   const jsonSample =
     json.length === 0
       ? undefined
-      : `read_json(${sqlList(json.map((f) => f.path))}, format='newline_delimited', hive_partitioning=false)`
+      : `read_json(${sqlList(sampleOf(json).map((f) => f.path))}, format='newline_delimited', hive_partitioning=false, sample_size=${EXTRAS_SAMPLE_ROWS}, maximum_sample_files=${EXTRAS_SAMPLE_FILES})`
   const parquetPlain =
     parquet.length === 0
       ? undefined
-      : `read_parquet(${sqlList(parquet.map((f) => f.path))}, hive_partitioning=false, union_by_name=true)`
+      : `read_parquet(${sqlList(sampleOf(parquet).map((f) => f.path))}, hive_partitioning=false, union_by_name=true)`
   for (const source of [jsonSample, parquetPlain]) {
     if (source === undefined) continue
     for (const [name, type] of await describe(connection, source)) {
@@ -133,8 +143,10 @@ export const selectFiles = async (
       `SELECT * FROM read_parquet(${sqlList(parquet.map((f) => f.path))}, ${hive}, union_by_name=true)`,
     )
   }
-  const projection = columns.map(
-    ([name, type]) => `CAST(${sqlIdentifier(name)} AS ${type}) AS ${sqlIdentifier(name)}`,
+  // Only JSON needs a cast (Parquet keeps it as text). Casting the other columns would hide
+  // them from DuckDB's filter pushdown, and a `WHERE hour = 7` would read every file.
+  const projection = columns.map(([name, type]) =>
+    type === "JSON" ? `CAST(${sqlIdentifier(name)} AS JSON) AS ${sqlIdentifier(name)}` : sqlIdentifier(name),
   )
   return { sql: `SELECT ${projection.join(", ")} FROM (${sources.join(" UNION ALL BY NAME ")})`, columns }
 }

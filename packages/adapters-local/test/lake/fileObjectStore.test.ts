@@ -120,6 +120,13 @@ describe("filesystem ObjectStore: hostile keys", () => {
     expect(JSON.stringify(exit)).toContain("Poison")
   })
 
+  it("deletes nothing when the key is a folder of other objects (no object there)", async () => {
+    const store = await run(FileObjectStore.make({ root: freshRoot() }))
+    await run(store.put("a/c", text("x")))
+    await run(store.delete("a"))
+    expect(await run(store.list(""))).toEqual([{ key: "a/c", size: 1 }])
+  })
+
   it("removes folders a delete leaves empty, so a key can become an object again", async () => {
     const root = freshRoot()
     const store = await run(FileObjectStore.make({ root }))

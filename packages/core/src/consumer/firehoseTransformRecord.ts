@@ -51,19 +51,32 @@ export interface RecordTransformOptions {
 }
 
 /** The stored item of a reading as one JSON line: `{...fields, deviceId, ts}` + `\n`. */
-export const lakeLine = (reading: Reading): string =>
-  // Spread defines properties, so a published `__proto__` field stays plain data (json.ts).
-  `${JSON.stringify({ ...reading.fields, deviceId: reading.deviceId, ts: reading.sortKey })}\n`
+export const lakeLine = (reading: Reading): string => {
+  const { fields } = reading
+  if (Object.hasOwn(fields, "deviceId") || Object.hasOwn(fields, "ts")) {
+    // Spread defines properties, so a published `__proto__` field stays plain data (json.ts).
+    return `${JSON.stringify({ ...fields, deviceId: reading.deviceId, ts: reading.sortKey })}\n`
+  }
+  // The same text without copying the object: JSON.stringify of a spread object is several
+  // times slower than of the parsed one, and this runs once per reading. Keys keep their order.
+  const body = JSON.stringify(fields)
+  const tail = `"deviceId":${JSON.stringify(reading.deviceId)},"ts":${JSON.stringify(reading.sortKey)}}\n`
+  return body === "{}" ? `{${tail}` : `${body.slice(0, -1)},${tail}`
+}
 
-/** Partition keys of a reading: its device and the UTC hour of its time. */
+/**
+ * Partition keys of a reading: its device and the UTC hour of its time. The canonical time's
+ * digits are already UTC (zone-less times are read as UTC, zoned and epoch times converted:
+ * telemetry/timestamp.ts), so slicing it avoids formatting a Date per reading.
+ */
 export const lakePartitionKeys = (reading: Reading): LakePartitionKeys => {
-  const iso = new Date(reading.epochMs).toISOString() // YYYY-MM-DDTHH:…Z, UTC
+  const time = reading.time // YYYY-MM-DDTHH:MM:SS[.mmm]
   return {
     device: reading.deviceId,
-    year: iso.slice(0, 4),
-    month: iso.slice(5, 7),
-    day: iso.slice(8, 10),
-    hour: iso.slice(11, 13),
+    year: time.slice(0, 4),
+    month: time.slice(5, 7),
+    day: time.slice(8, 10),
+    hour: time.slice(11, 13),
   }
 }
 

@@ -214,7 +214,9 @@ export const evaluatePrefix = (
 export const partitionIdentity = (
   template: PrefixTemplate,
   partitionKeys: Readonly<Record<string, string>> | undefined,
-): string =>
-  template.partitionKeys.length === 0
-    ? ""
-    : JSON.stringify(template.partitionKeys.map((name) => partitionKeys?.[name] ?? null))
+): string => {
+  // Runs per record: a join, not JSON. NUL cannot occur in a valid value (partitionValueProblem).
+  let identity = ""
+  for (const name of template.partitionKeys) identity += `${partitionKeys?.[name] ?? "\u0001"}\u0000`
+  return identity
+}

@@ -7,6 +7,9 @@ import {
   type FirehoseTransformSummary,
   firehoseTransform,
   LAMBDA_MAX_RESPONSE_BYTES,
+  lakeLine,
+  lakePartitionKeys,
+  readingFromJson,
   transformEventSync,
   transformFirehoseEvent,
 } from "../../src/index.ts"
@@ -37,15 +40,13 @@ type Case = {
   payloads: ReadonlyArray<Record<string, unknown>>
 }
 
-const validCase = fc
-  .tuple(validPayload, fc.constantFrom("", "\n", "\r\n", "\n\n"))
-  .map(
-    ([payload, separator]): Case => ({
-      data: b64(JSON.stringify(payload) + separator),
-      expect: "Ok",
-      payloads: [payload],
-    }),
-  )
+const validCase = fc.tuple(validPayload, fc.constantFrom("", "\n", "\r\n", "\n\n")).map(
+  ([payload, separator]): Case => ({
+    data: b64(JSON.stringify(payload) + separator),
+    expect: "Ok",
+    payloads: [payload],
+  }),
+)
 
 const invalidCase = fc
   .oneof(
@@ -138,6 +139,42 @@ describe("firehoseTransform: the Firehose contract on generated events", () => {
           if (JSON.stringify(unlimited).length <= maxResponseBytes) expect(response).toEqual(unlimited)
         },
       ),
+    ))
+})
+
+describe("the lake line", () => {
+  it("is exactly JSON.stringify({...fields, deviceId, ts}) + \\n, for any reading (differential)", () =>
+    checkProperty(
+      fc.property(
+        validPayload,
+        fc.option(fc.constantFrom("deviceId", "ts"), { nil: undefined }),
+        (payload, clash) => {
+          const fields = clash === undefined ? payload : { ...payload, [clash]: "published" }
+          const reading = readingFromJson(JSON.parse(JSON.stringify(fields)))
+          if (reading._tag !== "Success") throw new Error("generated payload is invalid")
+          const r = reading.success
+          expect(lakeLine(r)).toBe(
+            `${JSON.stringify({ ...r.fields, deviceId: r.deviceId, ts: r.sortKey })}\n`,
+          )
+        },
+      ),
+      300,
+    ))
+
+  it("takes the partition keys from the reading's UTC time", () =>
+    checkProperty(
+      fc.property(fc.integer({ min: 0, max: 253402300799999 }), (epochMs) => {
+        const reading = readingFromJson({ DEVICE_NAME: "d", TIMESTAMP: epochMs, TEMPERATURE: 1, HUMIDITY: 2 })
+        if (reading._tag !== "Success") throw new Error("invalid")
+        const iso = new Date(epochMs).toISOString()
+        expect(lakePartitionKeys(reading.success)).toEqual({
+          device: "d",
+          year: iso.slice(0, 4),
+          month: iso.slice(5, 7),
+          day: iso.slice(8, 10),
+          hour: iso.slice(11, 13),
+        })
+      }),
     ))
 })
 

@@ -9,8 +9,10 @@ import { join } from "node:path"
 import { memoryCheckpoints, memoryStream, seededRandom } from "@sluice/adapters-memory"
 import { type EsmKinesisEvent, kinesisConsumer, type OnFailureRecord } from "@sluice/core"
 import { checkAsyncProperty, waitFor } from "@sluice/testkit"
+import { Effect } from "effect"
 import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
+import * as EventSourceMapping from "../../src/eventSourceMapping/eventSourceMappingRunner.ts"
 import { startEventSourceMapping } from "../../src/eventSourceMapping/eventSourceMappingRunner.ts"
 import { openLocalCheckpoints } from "../../src/stream/localCheckpoints.ts"
 import { openLocalStream } from "../../src/stream/localStream.ts"
@@ -344,5 +346,30 @@ describe("event source mapping runner", () => {
     table.close()
     deadLetters.close()
     await stream.close()
+  })
+})
+
+describe("event source mapping as an Effect", () => {
+  it("runs for the scope's lifetime and stops (drained) when it closes", async () => {
+    const stream = memoryStream({ shardCount: 1 })
+    const seen: string[] = []
+    await stream.putRecords([{ partitionKey: "k", data: bytes("x") }])
+    const status = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const runner = yield* EventSourceMapping.make({
+            stream,
+            checkpoints: memoryCheckpoints(),
+            handler: (event) => {
+              seen.push(...recordsOfEvent(event).map((r) => r.data))
+            },
+            pollIntervalMs: 5,
+          })
+          yield* Effect.promise(() => waitFor(() => seen.length === 1, { what: "the record" }))
+          return runner
+        }),
+      ),
+    )
+    expect(status.status().shards.every((s) => s.state === "stopped")).toBe(true)
   })
 })

@@ -2,7 +2,8 @@
  * The stack's cdk-nag acknowledgments: none stale — without them the AwsSolutions checks raise
  * exactly the findings they name (so each one is needed, and nothing else is hidden) — and each
  * with a written reason. For a three-node search domain zone awareness is on: its
- * acknowledgment disappears and nothing is left unacknowledged. (synthesis.test.ts checks the
+ * acknowledgment disappears and nothing is left unacknowledged (that synthesis also provisions
+ * stream shards, another config path). (synthesis.test.ts checks the
  * default stack synthesizes with no finding left.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -13,7 +14,10 @@ let unsuppressed: Synthesized
 let threeNodes: Synthesized
 beforeAll(() => {
   unsuppressed = synthesize({ bundle: false, suppress: false })
-  threeNodes = synthesize({ bundle: false, config: { search: { instanceCount: 3 } } })
+  threeNodes = synthesize({
+    bundle: false,
+    config: { search: { instanceCount: 3 }, stream: { shardCount: 2 } },
+  })
 }, 180_000)
 afterAll(() => {
   unsuppressed?.cleanup()
@@ -55,6 +59,13 @@ describe("cdk-nag acknowledgments", () => {
         ZoneAwarenessEnabled: true,
         ZoneAwarenessConfig: { AvailabilityZoneCount: 2 },
       },
+    })
+  })
+
+  it("take other sizes from the config too: that stack provisions two stream shards", () => {
+    threeNodes.template.hasResourceProperties("AWS::Kinesis::Stream", {
+      ShardCount: 2,
+      StreamModeDetails: { StreamMode: "PROVISIONED" },
     })
   })
 })

@@ -91,6 +91,7 @@ export class SluiceStack extends Stack {
     this.stream = new TelemetryStream(this, "Telemetry", {
       streamName: names.stream,
       retentionHours: config.stream.retentionHours,
+      ...(config.stream.shardCount === undefined ? {} : { shardCount: config.stream.shardCount }),
       removalPolicy,
     })
     this.tables = new TelemetryTables(this, "Tables", {

@@ -184,5 +184,5 @@ describe("kinesisConsumer invariants, invoked as Lambda would", () => {
       ),
       40,
     )
-  })
+  }, 600_000) // deep runs (SLUICE_PROPERTY_SCALE=100) take minutes
 })

@@ -2,12 +2,14 @@
  * `processKinesisBatch`: one Lambda invocation's Kinesis batch, as an Effect over the `Table`
  * and `DeadLetters` ports — the Effect underneath `kinesisConsumer`.
  *
- * The event is decoded in one synchronous pass (kinesisDecode.ts), then written chunk by chunk
- * (kinesisChunk.ts). Before each chunk the Lambda deadline is checked: once less than the
- * margin remains, no new chunk starts and everything not yet done is reported for retry. A
- * chunk that is still running when the margin is reached is interrupted and retried whole —
- * its writes may or may not have landed, which idempotent writes make harmless — and the
- * retry policy's elapsed-time bound is clamped to the time left, so backoff ends before that.
+ * Records are decoded and written a chunk at a time (kinesisDecode.ts, kinesisChunk.ts), then
+ * each device's latest-state record is written once (kinesisLatest.ts). Before each chunk the
+ * Lambda deadline is checked: once less than the margin remains, no new chunk starts and
+ * everything not yet done is reported for retry. A chunk still running when the margin is
+ * reached is interrupted and retried whole — its writes may or may not have landed, which
+ * idempotent writes make harmless — and the retry policy's elapsed-time bound is clamped to the
+ * time left, so backoff ends before that. The latest-state writes may use half the margin; if
+ * even that is not enough, the stored entries are retried.
  *
  * The response names at most one record: the lowest sequence number with an entry to retry.
  * Lambda checkpoints before it and re-delivers it and everything after it in the shard (KPL
@@ -19,8 +21,9 @@
 import { Effect, Option } from "effect"
 import { defaultRetryPolicy } from "../delivery/retryPolicy.ts"
 import { type BatchState, DEAD, makeBatchState, processChunk, RETRY, STORED } from "./kinesisChunk.ts"
-import { decodeKinesisEvent, type Entry } from "./kinesisDecode.ts"
-import { compareSequenceNumbers, type KinesisStreamEvent } from "./kinesisEvent.ts"
+import { decodeRecords, type Entry } from "./kinesisDecode.ts"
+import { compareSequenceNumbers, type KinesisStreamEvent, type KinesisStreamRecord } from "./kinesisEvent.ts"
+import { abandonLatest, writeLatest } from "./kinesisLatest.ts"
 import {
   DEFAULT_CHUNK_SIZE,
   DEFAULT_CONCURRENCY,
@@ -48,39 +51,49 @@ export const validateSettings = (options: KinesisBatchOptions): void => {
   }
 }
 
-const summarize = (
-  event: KinesisStreamEvent,
-  entries: ReadonlyArray<Entry>,
+/** Running totals of a batch's fates, and the lowest sequence number to retry from. */
+interface Tally {
+  entries: number
+  stored: number
+  deadLettered: number
+  retry: number
+  lowest: string | undefined
+}
+
+const countRetry = (tally: Tally, sequenceNumber: string) => {
+  tally.retry++
+  if (tally.lowest === undefined || compareSequenceNumbers(sequenceNumber, tally.lowest) < 0)
+    tally.lowest = sequenceNumber
+}
+
+/** Tallies the fates of entries [0, count). */
+const tallyEntries = (
+  tally: Tally,
+  records: KinesisStreamEvent["Records"],
   state: BatchState,
-  deadlineReached: boolean,
-): KinesisBatchResult => {
-  let stored = 0
-  let deadLettered = 0
-  let retry = 0
-  let lowest: string | undefined
-  for (let p = 0; p < entries.length; p++) {
-    const fate = state.fates[p]
-    if (fate === STORED) stored++
-    else if (fate === DEAD) deadLettered++
-    else {
-      // Anything neither stored nor dead-lettered is retried: nothing is silently dropped.
-      retry++
-      const sequenceNumber = (entries[p] as Entry).sequenceNumber
-      if (lowest === undefined || compareSequenceNumbers(sequenceNumber, lowest) < 0) lowest = sequenceNumber
-    }
+  count: number,
+) => {
+  tally.entries += count
+  for (let o = 0; o < count; o++) {
+    const fate = state.fates[o]
+    if (fate === STORED) tally.stored++
+    else if (fate === DEAD) tally.deadLettered++
+    // Anything neither stored nor dead-lettered is retried: nothing is silently dropped.
+    else
+      countRetry(
+        tally,
+        (records[state.recordIndex[o] as number] as KinesisStreamRecord).kinesis.sequenceNumber,
+      )
   }
-  return {
-    response: { batchItemFailures: lowest === undefined ? [] : [{ itemIdentifier: lowest }] },
-    summary: {
-      records: event.Records.length,
-      entries: entries.length,
-      stored,
-      deadLettered,
-      retry,
-      duplicates: state.duplicates,
-      deadlineReached,
-    },
-  }
+}
+
+/** Everything from record `from` on is retried; decoded only to count its user records. */
+const tallyRest = (tally: Tally, records: KinesisStreamEvent["Records"], from: number) => {
+  if (from >= records.length) return
+  const rest: Entry[] = []
+  decodeRecords(records, from, Number.POSITIVE_INFINITY, rest)
+  tally.entries += rest.length
+  for (const entry of rest) countRetry(tally, entry.sequenceNumber)
 }
 
 /**
@@ -92,42 +105,75 @@ export const processKinesisBatch = Effect.fnUntraced(function* (
   options: KinesisBatchOptions = {},
 ) {
   validateSettings(options)
-  const entries = decodeKinesisEvent(event)
-  const state = makeBatchState(entries.length)
+  const records = event.Records
+  const state = makeBatchState(records.length)
   const policy = options.retry ?? defaultRetryPolicy
   const margin = options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE
   const context = options.context
   let deadlineReached = false
-  for (let from = 0; from < entries.length; from += chunkSize) {
-    const to = Math.min(entries.length, from + chunkSize)
-    const budget =
-      context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis() - margin
+  let next = 0
+  let ordinal = 0
+  const remaining = () =>
+    context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis() - margin
+  const executeWithin = (budget: number) => ({
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    retry: Number.isFinite(budget)
+      ? { ...policy, maxElapsedMs: Math.min(policy.maxElapsedMs, budget) }
+      : policy,
+  })
+  while (next < records.length) {
+    const budget = remaining()
     if (budget <= 0) {
       deadlineReached = true
-      state.fates.fill(RETRY, from)
       break
     }
-    const bounded = Number.isFinite(budget)
-    const work = processChunk(entries, from, to, state, {
+    const entries: Entry[] = []
+    const after = decodeRecords(records, next, chunkSize, entries)
+    const work = processChunk(entries, ordinal, state, {
       mode: options.mode ?? "ordered",
-      records: event.Records,
+      records,
       streamName: options.streamName,
-      execute: {
-        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-        retry: bounded ? { ...policy, maxElapsedMs: Math.min(policy.maxElapsedMs, budget) } : policy,
-      },
+      execute: executeWithin(budget),
     })
-    if (!bounded) {
-      yield* work
-      continue
-    }
-    const finished = yield* Effect.timeoutOption(work, budget)
-    if (Option.isNone(finished)) {
+    let finished = true
+    if (Number.isFinite(budget)) finished = Option.isSome(yield* Effect.timeoutOption(work, budget))
+    else yield* work
+    ordinal += entries.length
+    next = after
+    if (!finished) {
+      // Interrupted at the margin: whatever the chunk wrote is rewritten on the retry.
       deadlineReached = true
-      state.fates.fill(RETRY, from)
+      state.fates.fill(RETRY, ordinal - entries.length, ordinal)
       break
     }
   }
-  return summarize(event, entries, state, deadlineReached)
+  // The latest-state writes may use half of the margin: it is there to finish the batch cleanly.
+  const budget = context === undefined ? Number.POSITIVE_INFINITY : remaining() + margin / 2
+  if (state.latest.size === 0) {
+    // nothing stored, nothing to move
+  } else if (!Number.isFinite(budget)) yield* writeLatest(state, executeWithin(budget))
+  else if (
+    budget <= 0 ||
+    Option.isNone(yield* Effect.timeoutOption(writeLatest(state, executeWithin(budget)), budget))
+  ) {
+    deadlineReached = true
+    abandonLatest(state)
+  }
+  const tally: Tally = { entries: 0, stored: 0, deadLettered: 0, retry: 0, lowest: undefined }
+  tallyEntries(tally, records, state, ordinal)
+  tallyRest(tally, records, next)
+  const result: KinesisBatchResult = {
+    response: { batchItemFailures: tally.lowest === undefined ? [] : [{ itemIdentifier: tally.lowest }] },
+    summary: {
+      records: records.length,
+      entries: tally.entries,
+      stored: tally.stored,
+      deadLettered: tally.deadLettered,
+      retry: tally.retry,
+      duplicates: state.duplicates,
+      deadlineReached,
+    },
+  }
+  return result
 })

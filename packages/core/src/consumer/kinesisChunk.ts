@@ -3,21 +3,24 @@
  * dead-lettered, leaving each entry with a fate — stored, dead-lettered or retry.
  *
  * 1. Classify: poison goes to the letters; in ordered mode an entry of a key that stopped in an
- *    earlier chunk is retry; an event id seen before in the batch is a duplicate and shares the
- *    fate of its first occurrence (written once — duplicates in a batch are one write).
+ *    earlier chunk is retry; a reading seen before in the batch (same device and sort key, i.e.
+ *    the same event id) is a duplicate and shares the fate of its first occurrence — written
+ *    once.
  * 2. Write the readings with `executeIntents` (batched within the table's limits, retried with
  *    backoff). A reading the table rejects for good is dead-lettered with the table's reason;
  *    a Fatal outcome fails the chunk (the handler throws and Lambda retries the batch).
  * 3. Ordered mode: walk the chunk in order; a key stops at its first transient failure, and its
  *    later entries are retry even if their write landed (they are rewritten after the earlier
- *    one — idempotent — which is the only way the key's order survives). Only then is the
- *    latest-state record written, from the entries still stored, so it never reflects a
- *    reading whose predecessor is still retrying:
+ *    one — idempotent — which is the only way the key's order survives):
  *
- *        key A:  a1 ok   a2 FAIL   a3 ok        latest(A) ← a1    retry from a2 (a3 rewritten)
+ *        key A:  a1 ok   a2 FAIL   a3 ok        stored: a1      retry from a2 (a3 rewritten)
  *
- *    In parallel mode readings and latest-state go in one `executeIntents` pass instead.
+ *    The latest-state records are written once per batch, from the entries still stored
+ *    (kinesisLatest.ts), so they never reflect a reading whose predecessor is still retrying.
  * 4. Dead letters are put in one call (retried); if that fails they are retry — never lost.
+ *
+ * Entries are numbered across the batch ("ordinals"); fates and record indexes live in typed
+ * arrays by ordinal, so a chunk's entry objects can be dropped once it is done.
  */
 import { Clock, Effect, Result } from "effect"
 import type { Fatal } from "../delivery/errors.ts"
@@ -32,7 +35,7 @@ import type { Entry, PoisonVerdict } from "./kinesisDecode.ts"
 import { type KinesisStreamRecord, shardIdOf, streamNameOf } from "./kinesisEvent.ts"
 import type { ConsumerMode } from "./kinesisOptions.ts"
 
-/** Fates of entries, by position. */
+/** Fates of entries, by ordinal. */
 export const PENDING = 0
 export const STORED = 1
 export const DEAD = 2
@@ -40,27 +43,49 @@ export const RETRY = 3
 /** Poison, its dead letter not yet put. */
 const LETTER = 4
 
+/** The newest stored reading of a device in the batch, and every stored entry of the device. */
+export interface DeviceLatest {
+  item: Item
+  readonly ordinals: number[]
+}
+
 /** What the chunks of one batch share. */
 export interface BatchState {
-  readonly fates: Uint8Array
-  /** Position of the first occurrence of a duplicate's event id; -1 for a first occurrence. */
-  readonly dupOf: Int32Array
-  readonly firstById: Map<string, number>
+  fates: Uint8Array
+  /** Index in `event.Records` of each entry's Kinesis record. */
+  recordIndex: Int32Array
+  /** Per device, what the batch's latest-state write must carry (kinesisLatest.ts). */
+  readonly latest: Map<string, DeviceLatest>
+  /**
+   * Ordinal of each reading's first occurrence, by device then sort key — the event id in two
+   * steps, keyed by strings the items already hold, so remembering costs no new strings.
+   */
+  readonly seen: Map<string, Map<string, number>>
   /** Partition keys stopped at a transient failure (ordered mode). */
   readonly blocked: Set<string>
-  /** Reasons of readings the table rejected for good, by position. */
-  readonly rejected: Map<number, PoisonVerdict>
   duplicates: number
 }
 
-export const makeBatchState = (size: number): BatchState => ({
-  fates: new Uint8Array(size),
-  dupOf: new Int32Array(size).fill(-1),
-  firstById: new Map(),
+export const makeBatchState = (expectedEntries: number): BatchState => ({
+  fates: new Uint8Array(Math.max(16, expectedEntries)),
+  recordIndex: new Int32Array(Math.max(16, expectedEntries)),
+  latest: new Map(),
+  seen: new Map(),
   blocked: new Set(),
-  rejected: new Map(),
   duplicates: 0,
 })
+
+/** Makes room for fates up to `size` entries (KPL aggregates can outnumber the records). */
+export const reserveFates = (state: BatchState, size: number): void => {
+  if (size <= state.fates.length) return
+  const capacity = Math.max(size, state.fates.length * 2)
+  const fates = new Uint8Array(capacity)
+  fates.set(state.fates)
+  state.fates = fates
+  const recordIndex = new Int32Array(capacity)
+  recordIndex.set(state.recordIndex)
+  state.recordIndex = recordIndex
+}
 
 export interface ChunkEnv {
   readonly mode: ConsumerMode
@@ -69,29 +94,35 @@ export interface ChunkEnv {
   readonly streamName: string | undefined
 }
 
+/** One chunk in flight: its entries, the ordinal of the first, and where duplicates point. */
+interface Chunk {
+  readonly entries: ReadonlyArray<Entry>
+  readonly base: number
+  /** Ordinal of a duplicate's first occurrence; -1 for a first occurrence. */
+  readonly dupOf: Int32Array
+  /** Reasons of readings the table rejected for good, by index in the chunk. */
+  readonly rejected: Map<number, PoisonVerdict>
+}
+
 /**
  * Ordered mode: stop each key at its first retry; later entries of a stopped key are retry.
  * `carried` are the keys stopped before this chunk; the walk may run twice over a chunk (after
  * the readings, after the latest-state writes), so it starts from them, not from its own result.
  */
-const stopFailedKeys = (
-  entries: ReadonlyArray<Entry>,
-  from: number,
-  to: number,
-  state: BatchState,
-  carried: ReadonlySet<string>,
-) => {
-  const { fates, dupOf } = state
+const stopFailedKeys = (chunk: Chunk, state: BatchState, carried: ReadonlySet<string>) => {
+  const { fates } = state
   const blocked = new Set(carried)
-  for (let p = from; p < to; p++) {
-    const fate = fates[p] === RETRY || (dupOf[p] as number) < 0 ? fates[p] : fates[dupOf[p] as number]
+  for (let i = 0; i < chunk.entries.length; i++) {
+    const o = chunk.base + i
+    const first = chunk.dupOf[i] as number
+    const fate = fates[o] === RETRY || first < 0 ? fates[o] : fates[first]
     // Poison is never written, so it cannot be out of order: it never stops its key.
     if (fate === LETTER || fate === DEAD) continue
-    const key = (entries[p] as Entry).partitionKey
-    if (blocked.has(key)) fates[p] = RETRY
+    const key = (chunk.entries[i] as Entry).partitionKey
+    if (blocked.has(key)) fates[o] = RETRY
     else if (fate === RETRY) {
       blocked.add(key)
-      fates[p] = RETRY
+      fates[o] = RETRY
     }
   }
   for (const key of blocked) state.blocked.add(key)
@@ -117,123 +148,120 @@ const letterOf = (entry: Entry, verdict: PoisonVerdict, env: ChunkEnv, at: numbe
   return verdict.field === undefined ? letter : { ...letter, field: verdict.field }
 }
 
-/** Processes entries [from, to); fails only with Fatal. */
+/** Processes one chunk whose first entry has ordinal `base`; fails only with Fatal. */
 export const processChunk = Effect.fnUntraced(function* (
   entries: ReadonlyArray<Entry>,
-  from: number,
-  to: number,
+  base: number,
   state: BatchState,
   env: ChunkEnv,
 ) {
-  const { fates, dupOf, firstById } = state
+  reserveFates(state, base + entries.length)
+  const { fates, seen, blocked } = state
+  const chunk: Chunk = { entries, base, dupOf: new Int32Array(entries.length).fill(-1), rejected: new Map() }
   const ordered = env.mode === "ordered"
-  const carried = new Set(state.blocked)
+  const carried = new Set(blocked)
   const intents: WriteIntent[] = []
-  for (let p = from; p < to; p++) {
-    const entry = entries[p] as Entry
-    if (entry.poison !== undefined) fates[p] = LETTER
-    else if (ordered && state.blocked.has(entry.partitionKey)) fates[p] = RETRY
+  let retried = carried.size > 0
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Entry
+    const o = base + i
+    state.recordIndex[o] = entry.recordIndex
+    if (entry.poison !== undefined) fates[o] = LETTER
+    else if (ordered && blocked.size > 0 && blocked.has(entry.partitionKey)) fates[o] = RETRY
     else {
-      const id = entry.id as string
-      const first = firstById.get(id)
+      const item = entry.item as Item
+      let byTs = seen.get(item.deviceId)
+      if (byTs === undefined) {
+        byTs = new Map()
+        seen.set(item.deviceId, byTs)
+      }
+      const first = byTs.get(item.ts)
       if (first !== undefined) {
-        dupOf[p] = first
+        chunk.dupOf[i] = first
         state.duplicates++
+        if (fates[first] === RETRY) retried = true
         continue
       }
-      firstById.set(id, p)
-      const item = entry.item as Item
-      intents.push({ _tag: "PutReading", id, item, bytes: entry.bytes })
-      if (!ordered) intents.push({ _tag: "PutLatestIfNewer", id, item })
+      byTs.set(item.ts, o)
+      intents.push({ _tag: "PutReading", id: entry.id as string, item, bytes: entry.bytes })
     }
   }
 
   if (intents.length > 0) {
     const outcomes = yield* executeIntents(intents, env.execute)
-    yield* settleWriters(entries, from, to, state, outcomes, idOf, "")
+    retried = (yield* settleWriters(chunk, state, outcomes)) || retried
   }
+  // The walk only matters once something failed: skip it on the common, all-stored path.
+  if (ordered && retried) stopFailedKeys(chunk, state, carried)
 
-  if (ordered) {
-    stopFailedKeys(entries, from, to, state, carried)
-    // Only the newest stored reading of a device can win its conditional write: send just that.
-    const newest = new Map<string, Item>()
-    for (let p = from; p < to; p++) {
-      if (fates[p] !== STORED || (dupOf[p] as number) >= 0) continue
-      const item = (entries[p] as Entry).item as Item
-      const current = newest.get(item.deviceId)
-      if (current === undefined || current.ts < item.ts) newest.set(item.deviceId, item)
-    }
-    if (newest.size > 0) {
-      const latest: WriteIntent[] = []
-      for (const [deviceId, item] of newest) latest.push({ _tag: "PutLatestIfNewer", id: deviceId, item })
-      const outcomes = yield* executeIntents(latest, env.execute)
-      yield* settleWriters(entries, from, to, state, outcomes, deviceOf, "latest-state ")
-      stopFailedKeys(entries, from, to, state, carried)
-    }
-  }
+  yield* putLetters(chunk, state, env)
 
-  yield* putLetters(entries, from, to, state, env)
-
-  for (let p = from; p < to; p++) {
-    const first = dupOf[p] as number
-    if (first >= 0 && fates[p] !== RETRY) fates[p] = fates[first] as number
+  for (let i = 0; i < entries.length; i++) {
+    const o = base + i
+    const first = chunk.dupOf[i] as number
+    if (first >= 0 && fates[o] !== RETRY) fates[o] = fates[first] as number
+    if (fates[o] === STORED) noteStored(state, (entries[i] as Entry).item as Item, o, first < 0)
   }
 })
 
-const idOf = (entry: Entry) => entry.id as string
-const deviceOf = (entry: Entry) => (entry.item as Item).deviceId
-
-/**
- * Applies executeIntents outcomes (keyed by `keyOf`: event id, or device for latest state) to
- * the chunk's first occurrences that are still stored or pending.
- */
-const settleWriters = (
-  entries: ReadonlyArray<Entry>,
-  from: number,
-  to: number,
-  state: BatchState,
-  outcomes: ReadonlyMap<string, RecordOutcome>,
-  keyOf: (entry: Entry) => string,
-  what: string,
-): Effect.Effect<void, Fatal> => {
-  const { fates, dupOf } = state
-  for (let p = from; p < to; p++) {
-    if ((dupOf[p] as number) >= 0 || (fates[p] !== PENDING && fates[p] !== STORED)) continue
-    const outcome = outcomes.get(keyOf(entries[p] as Entry))
-    if (outcome === undefined) continue
-    if (outcome._tag === "Succeeded") fates[p] = STORED
-    else if (outcome._tag === "Skipped") fates[p] = RETRY
-    else if (outcome.error._tag === "Fatal") return Effect.fail(outcome.error)
-    else if (outcome.error._tag === "Poison") {
-      fates[p] = LETTER
-      state.rejected.set(p, {
-        reason: `the table rejects the ${what}write: ${outcome.error.reason}`,
-        field: undefined,
-      })
-    } else fates[p] = RETRY
+/** Remembers a stored entry for its device's latest-state write. */
+const noteStored = (state: BatchState, item: Item, ordinal: number, first: boolean) => {
+  const device = state.latest.get(item.deviceId)
+  if (device === undefined) state.latest.set(item.deviceId, { item, ordinals: [ordinal] })
+  else {
+    device.ordinals.push(ordinal)
+    if (first && device.item.ts < item.ts) device.item = item
   }
-  return Effect.void
 }
 
-const putLetters = Effect.fnUntraced(function* (
-  entries: ReadonlyArray<Entry>,
-  from: number,
-  to: number,
+/**
+ * Applies the readings' outcomes to the chunk's first occurrences; true if any is to be
+ * retried.
+ */
+const settleWriters = (
+  chunk: Chunk,
   state: BatchState,
-  env: ChunkEnv,
-) {
+  outcomes: ReadonlyMap<string, RecordOutcome>,
+): Effect.Effect<boolean, Fatal> => {
   const { fates } = state
-  const positions: number[] = []
-  for (let p = from; p < to; p++) if (fates[p] === LETTER) positions.push(p)
-  if (positions.length === 0) return
+  let retried = false
+  for (let i = 0; i < chunk.entries.length; i++) {
+    const o = chunk.base + i
+    if ((chunk.dupOf[i] as number) >= 0 || fates[o] !== PENDING) continue
+    const outcome = outcomes.get((chunk.entries[i] as Entry).id as string)
+    if (outcome === undefined) continue
+    if (outcome._tag === "Succeeded") fates[o] = STORED
+    else if (
+      outcome._tag === "Skipped" ||
+      (outcome.error._tag !== "Fatal" && outcome.error._tag !== "Poison")
+    ) {
+      fates[o] = RETRY
+      retried = true
+    } else if (outcome.error._tag === "Fatal") return Effect.fail(outcome.error)
+    else {
+      fates[o] = LETTER
+      chunk.rejected.set(i, {
+        reason: `the table rejects the write: ${outcome.error.reason}`,
+        field: undefined,
+      })
+    }
+  }
+  return Effect.succeed(retried)
+}
+
+const putLetters = Effect.fnUntraced(function* (chunk: Chunk, state: BatchState, env: ChunkEnv) {
+  const { fates } = state
+  const indexes: number[] = []
+  for (let i = 0; i < chunk.entries.length; i++) if (fates[chunk.base + i] === LETTER) indexes.push(i)
+  if (indexes.length === 0) return
   const deadLetters = yield* DeadLetters
   const at = yield* Clock.currentTimeMillis
-  const letters = positions.map((p) => {
-    const entry = entries[p] as Entry
-    return letterOf(entry, entry.poison ?? (state.rejected.get(p) as PoisonVerdict), env, at)
+  const letters = indexes.map((i) => {
+    const entry = chunk.entries[i] as Entry
+    return letterOf(entry, entry.poison ?? (chunk.rejected.get(i) as PoisonVerdict), env, at)
   })
   const put = yield* Effect.result(deadLetters.put(letters).pipe(withRetry(env.execute.retry)))
   if (Result.isFailure(put) && put.failure._tag === "Fatal") return yield* put.failure
   const fate = Result.isSuccess(put) ? DEAD : RETRY
-  for (const p of positions) fates[p] = fate
+  for (const i of indexes) fates[chunk.base + i] = fate
 })

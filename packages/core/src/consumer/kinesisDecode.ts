@@ -1,5 +1,5 @@
 /**
- * The consumer's hot path: a Kinesis event's records in, user records with a verdict out.
+ * The consumer's hot path: Kinesis records in, user records ("entries") with a verdict out.
  *
  * Per Kinesis record: base64 decode; KPL deaggregation (a record without the KPL magic passes
  * through as one user record; an aggregate whose MD5 or protobuf is wrong is one poison entry
@@ -15,14 +15,15 @@
  *   whose bytes are ≥ 0x80). Anything else takes the byte path, with strict UTF-8 decoding.
  * - the table item is the parsed payload itself, with `deviceId` and `ts` added in place —
  *   exactly what `itemOf` builds by spreading, without the copy, which costs more than the
- *   JSON parse. So `reading.fields` of an entry carries the two key attributes too.
+ *   JSON parse.
+ * - an entry holds only what the rest of the batch needs (not the `Reading`), and records are
+ *   decoded a chunk at a time, so little stays alive for the garbage collector to copy.
  */
 import { deaggregate, hasKplMagic } from "../batching/kpl.ts"
 import type { Item } from "../ports/table.ts"
 import { eventIdOf } from "../telemetry/envelope.ts"
 import { decodeReading } from "../telemetry/handsOnCodec.ts"
-import type { Reading } from "../telemetry/reading.ts"
-import type { KinesisStreamEvent } from "./kinesisEvent.ts"
+import type { KinesisStreamEvent, KinesisStreamRecord } from "./kinesisEvent.ts"
 
 /** Why an entry can never be written: the reason, and the field at fault when there is one. */
 export interface PoisonVerdict {
@@ -30,10 +31,8 @@ export interface PoisonVerdict {
   readonly field: string | undefined
 }
 
-/** One user record of the batch: a valid reading, or poison. */
+/** One user record of the batch: a valid reading (with its table item), or poison. */
 export interface Entry {
-  /** Position of the entry in the batch (shard order, sub-records in aggregate order). */
-  readonly position: number
   /** Position of its Kinesis record in `event.Records`. */
   readonly recordIndex: number
   readonly sequenceNumber: string
@@ -43,8 +42,7 @@ export interface Entry {
   readonly partitionKey: string
   /** The reading's event id (device and sort key); undefined for poison. */
   readonly id: string | undefined
-  readonly reading: Reading | undefined
-  /** The table item of the reading (its parsed payload with `deviceId` and `ts`); undefined for poison. */
+  /** The table item: the parsed payload with `deviceId` and `ts`; undefined for poison. */
   readonly item: Item | undefined
   /** An upper bound on the item's JSON size, when the payload's text gives one cheaply. */
   readonly bytes: number | undefined
@@ -63,8 +61,7 @@ export interface Entry {
 const EXPONENT = /[0-9][eE]/
 const KEY_ATTRIBUTES_JSON_BYTES = 24
 
-const readingEntry = (
-  position: number,
+const entryOf = (
   recordIndex: number,
   sequenceNumber: string,
   subSequenceNumber: number | undefined,
@@ -73,39 +70,36 @@ const readingEntry = (
   content: Uint8Array | string,
 ): Entry => {
   const decoded = decodeReading(content)
-  if (decoded._tag === "Success") {
-    const reading = decoded.success
-    // The parsed payload is ours alone: make it the item in place (see the note above).
-    const item = reading.fields as { -readonly [K in keyof Item]: Item[K] }
-    item.deviceId = reading.deviceId
-    item.ts = reading.sortKey
-    const bytes =
-      typeof content !== "string" || EXPONENT.test(content)
-        ? undefined
-        : content.length + KEY_ATTRIBUTES_JSON_BYTES + reading.deviceId.length + reading.sortKey.length
-    return {
-      position,
-      recordIndex,
-      sequenceNumber,
-      subSequenceNumber,
-      partitionKey,
-      id: eventIdOf(reading),
-      reading,
-      item,
-      bytes,
-      poison: undefined,
-      payload,
-    }
+  if (decoded._tag === "Failure") {
+    const { reason, field } = decoded.failure
+    return poisonEntry(recordIndex, sequenceNumber, subSequenceNumber, partitionKey, payload, {
+      reason,
+      field,
+    })
   }
-  const { reason, field } = decoded.failure
-  return poisonEntry(position, recordIndex, sequenceNumber, subSequenceNumber, partitionKey, payload, {
-    reason,
-    field,
-  })
+  const reading = decoded.success
+  // The parsed payload is ours alone: make it the item in place (see the note above).
+  const item = reading.fields as { -readonly [K in keyof Item]: Item[K] }
+  item.deviceId = reading.deviceId
+  item.ts = reading.sortKey
+  const bytes =
+    typeof content !== "string" || EXPONENT.test(content)
+      ? undefined
+      : content.length + KEY_ATTRIBUTES_JSON_BYTES + reading.deviceId.length + reading.sortKey.length
+  return {
+    recordIndex,
+    sequenceNumber,
+    subSequenceNumber,
+    partitionKey,
+    id: eventIdOf(reading),
+    item,
+    bytes,
+    poison: undefined,
+    payload,
+  }
 }
 
 const poisonEntry = (
-  position: number,
   recordIndex: number,
   sequenceNumber: string,
   subSequenceNumber: number | undefined,
@@ -113,13 +107,11 @@ const poisonEntry = (
   payload: string | Uint8Array,
   poison: PoisonVerdict,
 ): Entry => ({
-  position,
   recordIndex,
   sequenceNumber,
   subSequenceNumber,
   partitionKey,
   id: undefined,
-  reading: undefined,
   item: undefined,
   bytes: undefined,
   poison,
@@ -139,56 +131,53 @@ const asciiText = (base64: string): string | undefined => {
   return NON_ASCII.test(binary) ? undefined : binary
 }
 
+/** Appends the entries of one Kinesis record. */
+const decodeRecord = (record: KinesisStreamRecord, recordIndex: number, out: Entry[]): void => {
+  const { data, partitionKey, sequenceNumber } = record.kinesis
+  const text = asciiText(data)
+  if (text !== undefined) {
+    out.push(entryOf(recordIndex, sequenceNumber, undefined, partitionKey, data, text))
+    return
+  }
+  const bytes = Buffer.from(data, "base64")
+  if (!hasKplMagic(bytes)) {
+    out.push(entryOf(recordIndex, sequenceNumber, undefined, partitionKey, data, bytes))
+    return
+  }
+  const split = deaggregate(bytes)
+  if (split.kind === "aggregated") {
+    const users = split.records
+    for (let sub = 0; sub < users.length; sub++) {
+      const user = users[sub] as (typeof users)[0]
+      out.push(entryOf(recordIndex, sequenceNumber, sub, user.partitionKey, user.data, user.data))
+    }
+  } else if (split.kind === "corrupt") {
+    const poison = { reason: split.reason, field: undefined }
+    out.push(poisonEntry(recordIndex, sequenceNumber, undefined, partitionKey, data, poison))
+  } else out.push(entryOf(recordIndex, sequenceNumber, undefined, partitionKey, data, bytes))
+}
+
+/**
+ * Decodes records from `start` until at least `minEntries` entries are in `out` (a KPL
+ * aggregate is never split) or the records run out; returns the index of the next record.
+ */
+export const decodeRecords = (
+  records: ReadonlyArray<KinesisStreamRecord>,
+  start: number,
+  minEntries: number,
+  out: Entry[],
+): number => {
+  let index = start
+  while (index < records.length && out.length < minEntries) {
+    decodeRecord(records[index] as KinesisStreamRecord, index, out)
+    index++
+  }
+  return index
+}
+
 /** Decodes every record of the event into entries, in shard order. Never throws on bad data. */
 export const decodeKinesisEvent = (event: KinesisStreamEvent): Entry[] => {
-  const records = event.Records
   const entries: Entry[] = []
-  for (let recordIndex = 0; recordIndex < records.length; recordIndex++) {
-    const { data, partitionKey, sequenceNumber } = (records[recordIndex] as KinesisStreamEvent["Records"][0])
-      .kinesis
-    const text = asciiText(data)
-    if (text !== undefined) {
-      entries.push(
-        readingEntry(entries.length, recordIndex, sequenceNumber, undefined, partitionKey, data, text),
-      )
-      continue
-    }
-    const bytes = Buffer.from(data, "base64")
-    if (!hasKplMagic(bytes)) {
-      entries.push(
-        readingEntry(entries.length, recordIndex, sequenceNumber, undefined, partitionKey, data, bytes),
-      )
-      continue
-    }
-    const split = deaggregate(bytes)
-    if (split.kind === "aggregated") {
-      const users = split.records
-      for (let sub = 0; sub < users.length; sub++) {
-        const user = users[sub] as (typeof users)[0]
-        entries.push(
-          readingEntry(
-            entries.length,
-            recordIndex,
-            sequenceNumber,
-            sub,
-            user.partitionKey,
-            user.data,
-            user.data,
-          ),
-        )
-      }
-    } else if (split.kind === "corrupt") {
-      entries.push(
-        poisonEntry(entries.length, recordIndex, sequenceNumber, undefined, partitionKey, data, {
-          reason: split.reason,
-          field: undefined,
-        }),
-      )
-    } else {
-      entries.push(
-        readingEntry(entries.length, recordIndex, sequenceNumber, undefined, partitionKey, data, bytes),
-      )
-    }
-  }
+  decodeRecords(event.Records, 0, Number.POSITIVE_INFINITY, entries)
   return entries
 }

@@ -3,11 +3,11 @@
  * JSON summary, what reaches the broker, progress and error reporting, and every kind of bad
  * option (exit 2, with the flag named).
  */
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { freePort } from "@sluice/testkit"
+import { freePort, generateCertificates, startMosquitto } from "@sluice/testkit"
 import { Aedes } from "aedes"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { CommandIO } from "../src/command.ts"
@@ -159,6 +159,40 @@ describe("sluice sim", () => {
     expect(summary).toMatchObject({ acked: 0, connected: 0 })
     expect(summary.errorSummary[0].count).toBe(summary.connectFailures)
   })
+
+  it("reaches a mutual-TLS broker as AWS IoT Core, from the hands-on certs/ layout", async () => {
+    const certs = await generateCertificates({ clients: ["cli-thing"] })
+    const broker = await startMosquitto({
+      tls: { caFile: certs.caFile, certFile: certs.server.certFile, keyFile: certs.server.keyFile },
+    })
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "sluice-sim-handson-"))
+      copyFileSync(certs.caFile, join(dir, "AmazonRootCA1.pem"))
+      copyFileSync(certs.clients["cli-thing"]!.certFile, join(dir, "9d1e-certificate.pem.crt"))
+      copyFileSync(certs.clients["cli-thing"]!.keyFile, join(dir, "9d1e-private.pem.key"))
+      const { code, out, err } = await sim(
+        "--endpoint",
+        `localhost:${broker.port}`,
+        "--certs-dir",
+        dir,
+        "--device-name",
+        "cli-thing",
+        "--interval",
+        "0.3",
+        "--duration",
+        "1.5",
+        "--json",
+      )
+      expect(err).not.toContain("cannot connect")
+      expect(code).toBe(0)
+      const summary = JSON.parse(out)
+      expect(summary).toMatchObject({ target: `aws-iot://localhost:${broker.port}`, devices: 1, errors: 0 })
+      expect(summary.acked).toBeGreaterThanOrEqual(1)
+      expect(broker.logs()).toMatch(/New client connected from .* as cli-thing \(p2, c0, k300/)
+    } finally {
+      await broker.stop()
+    }
+  }, 30_000)
 
   it("explains every option in --help", async () => {
     const c = capture()

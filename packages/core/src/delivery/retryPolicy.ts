@@ -72,7 +72,9 @@ export const retrySchedule = (policy: RetryPolicy) =>
   )
 
 /** Runs an effect, retrying its transient failures under the policy. */
-export const withRetry =
-  (policy: RetryPolicy) =>
-  <A, E extends DeliveryError, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.retry(effect, retrySchedule(policy)) as Effect.Effect<A, E, R>
+export const withRetry = (policy: RetryPolicy) => {
+  // Built once per policy, not per effect: a Schedule is a description, reusable across runs.
+  const schedule = retrySchedule(policy)
+  return <A, E extends DeliveryError, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.retry(effect, schedule) as Effect.Effect<A, E, R>
+}

@@ -43,20 +43,30 @@ export const executeIntents = Effect.fnUntraced(function* (
 ) {
   const table = yield* Table
   const policy = options.retry ?? defaultRetryPolicy
+  const retry = withRetry(policy)
   const outcomes = new Map<string, RecordOutcome>()
   const fail = (id: string, error: DeliveryError) => {
     if (outcomes.get(id)?._tag !== "Failed") outcomes.set(id, failed(error))
   }
-  for (const intent of intents) if (!outcomes.has(intent.id)) outcomes.set(intent.id, succeeded)
+  for (const intent of intents) outcomes.set(intent.id, succeeded)
 
   // Readings: last intent per key wins; every id that asked for the key shares its outcome.
-  const readingIds = new Map<string, { item: Item; ids: string[]; bytes: number | undefined }>()
+  // Keyed by device, then ts: strings the items hold already, so no key string is built.
+  const readingIds: Array<{ item: Item; ids: string[]; bytes: number | undefined }> = []
+  const byDevice = new Map<string, Map<string, { item: Item; ids: string[]; bytes: number | undefined }>>()
   for (const intent of intents) {
     if (intent._tag !== "PutReading") continue
-    const key = keyOf(intent.item)
-    const entry = readingIds.get(key)
-    if (entry === undefined) readingIds.set(key, { item: intent.item, ids: [intent.id], bytes: intent.bytes })
-    else {
+    let byTs = byDevice.get(intent.item.deviceId)
+    if (byTs === undefined) {
+      byTs = new Map()
+      byDevice.set(intent.item.deviceId, byTs)
+    }
+    const entry = byTs.get(intent.item.ts)
+    if (entry === undefined) {
+      const created = { item: intent.item, ids: [intent.id], bytes: intent.bytes }
+      byTs.set(intent.item.ts, created)
+      readingIds.push(created)
+    } else {
       entry.ids.push(intent.id)
       entry.item = intent.item
       entry.bytes = intent.bytes
@@ -67,7 +77,7 @@ export const executeIntents = Effect.fnUntraced(function* (
   const maxItemBytes = table.limits.maxRecordBytes
   const sizeOf = (entry: { item: Item; bytes: number | undefined }) =>
     entry.bytes !== undefined && entry.bytes <= maxItemBytes ? entry.bytes : itemBytes(entry.item)
-  const plan = planBatches([...readingIds.values()], sizeOf, table.limits)
+  const plan = planBatches(readingIds, sizeOf, table.limits)
   for (const rejected of plan.rejected) {
     for (const id of rejected.record.ids) fail(id, new Poison({ reason: `table item ${rejected.reason}` }))
   }
@@ -77,18 +87,21 @@ export const executeIntents = Effect.fnUntraced(function* (
       table,
       batch.map((entry) => entry.item),
       policy,
+      retry,
     ).pipe(
       Effect.matchEffect({
         onSuccess: (unwritten) =>
-          Effect.sync(() => {
-            for (const entry of batch) {
-              const error = unwritten.get(keyOf(entry.item))
-              if (error) for (const id of entry.ids) fail(id, error)
-            }
-          }),
+          unwritten.size === 0
+            ? Effect.void
+            : Effect.sync(() => {
+                for (const entry of batch) {
+                  const error = unwritten.get(keyOf(entry.item))
+                  if (error) for (const id of entry.ids) fail(id, error)
+                }
+              }),
         onFailure: (error) =>
           error._tag === "Poison" && batch.length > 1
-            ? Effect.forEach(batch, (entry) => writeOne(table, entry, policy, fail), { discard: true })
+            ? Effect.forEach(batch, (entry) => writeOne(table, entry, retry, fail), { discard: true })
             : Effect.sync(() => {
                 for (const entry of batch) for (const id of entry.ids) fail(id, error)
               }),
@@ -111,7 +124,7 @@ export const executeIntents = Effect.fnUntraced(function* (
     [...latest.values()],
     (entry) =>
       table.putLatestIfNewer(entry.item).pipe(
-        withRetry(policy),
+        retry,
         Effect.catch((error: TableError) =>
           Effect.sync(() => {
             for (const id of entry.ids) fail(id, error)
@@ -126,17 +139,19 @@ export const executeIntents = Effect.fnUntraced(function* (
 const writeOne = (
   table: Table["Service"],
   entry: { item: Item; ids: string[] },
-  policy: RetryPolicy,
+  retry: Retry,
   fail: (id: string, error: DeliveryError) => void,
 ) =>
   table.put(entry.item).pipe(
-    withRetry(policy),
+    retry,
     Effect.catch((error: TableError) =>
       Effect.sync(() => {
         for (const id of entry.ids) fail(id, error)
       }),
     ),
   )
+
+type Retry = ReturnType<typeof withRetry>
 
 /**
  * Writes a batch, retrying transient failures of the call and its unprocessed items with
@@ -147,11 +162,12 @@ const writeWithUnprocessedRetry = Effect.fnUntraced(function* (
   table: Table["Service"],
   items: ReadonlyArray<Item>,
   policy: RetryPolicy,
+  retry: Retry,
 ) {
   let pending = items
   const started = yield* Clock.currentTimeMillis
   for (let attempt = 1; ; attempt++) {
-    const result = yield* table.batchWrite(pending).pipe(withRetry(policy))
+    const result = yield* table.batchWrite(pending).pipe(retry)
     if (result.unprocessed.length === 0) return new Map<string, DeliveryError>()
     pending = result.unprocessed
     const now = yield* Clock.currentTimeMillis

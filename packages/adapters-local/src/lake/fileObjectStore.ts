@@ -109,7 +109,15 @@ export const makeService = (options: FileObjectStoreOptions): ObjectStore["Servi
 
   const writeAtomically = async (key: string, full: string, body: Uint8Array) => {
     const dir = path.dirname(full)
-    await mkdir(dir, { recursive: true })
+    const created = await mkdir(dir, { recursive: true })
+    // A new folder survives a power cut only once its parent's entry does: sync the parent of
+    // each folder mkdir created (`created` is the first of them, `dir` the last).
+    if (created !== undefined && fsync) {
+      for (let folder = dir; ; folder = path.dirname(folder)) {
+        await fsyncPath(path.dirname(folder), "r")
+        if (folder === created || folder === root) break
+      }
+    }
     const temp = path.join(
       dir,
       `.${path.basename(full)}.${process.pid}.${counter++}.${randomBytes(3).toString("hex")}.tmp`,

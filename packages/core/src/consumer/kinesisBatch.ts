@@ -20,10 +20,11 @@
  */
 import { Effect, Option } from "effect"
 import { defaultRetryPolicy } from "../delivery/retryPolicy.ts"
-import { type BatchState, DEAD, makeBatchState, processChunk, RETRY, STORED } from "./kinesisChunk.ts"
+import { type BatchState, DEAD, makeBatchState, RETRY, STORED } from "./kinesisBatchState.ts"
+import { processChunk } from "./kinesisChunk.ts"
 import { decodeRecords, type Entry } from "./kinesisDecode.ts"
 import { compareSequenceNumbers, type KinesisStreamEvent, type KinesisStreamRecord } from "./kinesisEvent.ts"
-import { abandonLatest, writeLatest } from "./kinesisLatest.ts"
+import { abandonLatest, hasLatest, writeLatest } from "./kinesisLatest.ts"
 import {
   DEFAULT_CHUNK_SIZE,
   DEFAULT_CONCURRENCY,
@@ -150,15 +151,15 @@ export const processKinesisBatch = Effect.fnUntraced(function* (
   }
   // The latest-state writes may use half of the margin: it is there to finish the batch cleanly.
   const budget = context === undefined ? Number.POSITIVE_INFINITY : remaining() + margin / 2
-  if (state.latest.size === 0) {
+  if (!hasLatest(state)) {
     // nothing stored, nothing to move
-  } else if (!Number.isFinite(budget)) yield* writeLatest(state, executeWithin(budget))
+  } else if (!Number.isFinite(budget)) yield* writeLatest(state, ordinal, executeWithin(budget))
   else if (
     budget <= 0 ||
-    Option.isNone(yield* Effect.timeoutOption(writeLatest(state, executeWithin(budget)), budget))
+    Option.isNone(yield* Effect.timeoutOption(writeLatest(state, ordinal, executeWithin(budget)), budget))
   ) {
     deadlineReached = true
-    abandonLatest(state)
+    abandonLatest(state, ordinal)
   }
   const tally: Tally = { entries: 0, stored: 0, deadLettered: 0, retry: 0, lowest: undefined }
   tallyEntries(tally, records, state, ordinal)

@@ -19,8 +19,8 @@
  *    (kinesisLatest.ts), so they never reflect a reading whose predecessor is still retrying.
  * 4. Dead letters are put in one call (retried); if that fails they are retry — never lost.
  *
- * Entries are numbered across the batch ("ordinals"); fates and record indexes live in typed
- * arrays by ordinal, so a chunk's entry objects can be dropped once it is done.
+ * State shared between chunks (fates by ordinal, devices, stopped keys) is in
+ * kinesisBatchState.ts.
  */
 import { Clock, Effect, Result } from "effect"
 import type { Fatal } from "../delivery/errors.ts"
@@ -31,61 +31,21 @@ import type { WriteIntent } from "../idempotency/intents.ts"
 import { type DeadLetter, DeadLetters, deadLetterIdOf } from "../ports/deadLetters.ts"
 import type { Item } from "../ports/table.ts"
 import type { EventSource } from "../telemetry/envelope.ts"
+import {
+  type BatchState,
+  DEAD,
+  type DeviceState,
+  deviceIndexOf,
+  LETTER,
+  ordinalId,
+  PENDING,
+  RETRY,
+  reserveEntries,
+  STORED,
+} from "./kinesisBatchState.ts"
 import type { Entry, PoisonVerdict } from "./kinesisDecode.ts"
 import { type KinesisStreamRecord, shardIdOf, streamNameOf } from "./kinesisEvent.ts"
 import type { ConsumerMode } from "./kinesisOptions.ts"
-
-/** Fates of entries, by ordinal. */
-export const PENDING = 0
-export const STORED = 1
-export const DEAD = 2
-export const RETRY = 3
-/** Poison, its dead letter not yet put. */
-const LETTER = 4
-
-/** The newest stored reading of a device in the batch, and every stored entry of the device. */
-export interface DeviceLatest {
-  item: Item
-  readonly ordinals: number[]
-}
-
-/** What the chunks of one batch share. */
-export interface BatchState {
-  fates: Uint8Array
-  /** Index in `event.Records` of each entry's Kinesis record. */
-  recordIndex: Int32Array
-  /** Per device, what the batch's latest-state write must carry (kinesisLatest.ts). */
-  readonly latest: Map<string, DeviceLatest>
-  /**
-   * Ordinal of each reading's first occurrence, by device then sort key — the event id in two
-   * steps, keyed by strings the items already hold, so remembering costs no new strings.
-   */
-  readonly seen: Map<string, Map<string, number>>
-  /** Partition keys stopped at a transient failure (ordered mode). */
-  readonly blocked: Set<string>
-  duplicates: number
-}
-
-export const makeBatchState = (expectedEntries: number): BatchState => ({
-  fates: new Uint8Array(Math.max(16, expectedEntries)),
-  recordIndex: new Int32Array(Math.max(16, expectedEntries)),
-  latest: new Map(),
-  seen: new Map(),
-  blocked: new Set(),
-  duplicates: 0,
-})
-
-/** Makes room for fates up to `size` entries (KPL aggregates can outnumber the records). */
-export const reserveFates = (state: BatchState, size: number): void => {
-  if (size <= state.fates.length) return
-  const capacity = Math.max(size, state.fates.length * 2)
-  const fates = new Uint8Array(capacity)
-  fates.set(state.fates)
-  state.fates = fates
-  const recordIndex = new Int32Array(capacity)
-  recordIndex.set(state.recordIndex)
-  state.recordIndex = recordIndex
-}
 
 export interface ChunkEnv {
   readonly mode: ConsumerMode
@@ -155,8 +115,8 @@ export const processChunk = Effect.fnUntraced(function* (
   state: BatchState,
   env: ChunkEnv,
 ) {
-  reserveFates(state, base + entries.length)
-  const { fates, seen, blocked } = state
+  reserveEntries(state, base + entries.length)
+  const { fates, blocked } = state
   const chunk: Chunk = { entries, base, dupOf: new Int32Array(entries.length).fill(-1), rejected: new Map() }
   const ordered = env.mode === "ordered"
   const carried = new Set(blocked)
@@ -166,15 +126,14 @@ export const processChunk = Effect.fnUntraced(function* (
     const entry = entries[i] as Entry
     const o = base + i
     state.recordIndex[o] = entry.recordIndex
+    state.deviceOf[o] = -1
     if (entry.poison !== undefined) fates[o] = LETTER
     else if (ordered && blocked.size > 0 && blocked.has(entry.partitionKey)) fates[o] = RETRY
     else {
       const item = entry.item as Item
-      let byTs = seen.get(item.deviceId)
-      if (byTs === undefined) {
-        byTs = new Map()
-        seen.set(item.deviceId, byTs)
-      }
+      const device = deviceIndexOf(state, item.deviceId)
+      state.deviceOf[o] = device
+      const byTs = (state.devices[device] as DeviceState).byTs
       const first = byTs.get(item.ts)
       if (first !== undefined) {
         chunk.dupOf[i] = first
@@ -183,7 +142,7 @@ export const processChunk = Effect.fnUntraced(function* (
         continue
       }
       byTs.set(item.ts, o)
-      intents.push({ _tag: "PutReading", id: entry.id as string, item, bytes: entry.bytes })
+      intents.push({ _tag: "PutReading", id: ordinalId(o), item, bytes: entry.bytes })
     }
   }
 
@@ -200,19 +159,14 @@ export const processChunk = Effect.fnUntraced(function* (
     const o = base + i
     const first = chunk.dupOf[i] as number
     if (first >= 0 && fates[o] !== RETRY) fates[o] = fates[first] as number
-    if (fates[o] === STORED) noteStored(state, (entries[i] as Entry).item as Item, o, first < 0)
+    if (first < 0 && fates[o] === STORED) {
+      // Only the newest stored reading of a device can win its conditional write.
+      const device = state.devices[state.deviceOf[o] as number] as DeviceState
+      const item = (entries[i] as Entry).item as Item
+      if (device.newest === undefined || device.newest.ts < item.ts) device.newest = item
+    }
   }
 })
-
-/** Remembers a stored entry for its device's latest-state write. */
-const noteStored = (state: BatchState, item: Item, ordinal: number, first: boolean) => {
-  const device = state.latest.get(item.deviceId)
-  if (device === undefined) state.latest.set(item.deviceId, { item, ordinals: [ordinal] })
-  else {
-    device.ordinals.push(ordinal)
-    if (first && device.item.ts < item.ts) device.item = item
-  }
-}
 
 /**
  * Applies the readings' outcomes to the chunk's first occurrences; true if any is to be
@@ -228,7 +182,7 @@ const settleWriters = (
   for (let i = 0; i < chunk.entries.length; i++) {
     const o = chunk.base + i
     if ((chunk.dupOf[i] as number) >= 0 || fates[o] !== PENDING) continue
-    const outcome = outcomes.get((chunk.entries[i] as Entry).id as string)
+    const outcome = outcomes.get(ordinalId(o))
     if (outcome === undefined) continue
     if (outcome._tag === "Succeeded") fates[o] = STORED
     else if (

@@ -21,7 +21,6 @@
  */
 import { deaggregate, hasKplMagic } from "../batching/kpl.ts"
 import type { Item } from "../ports/table.ts"
-import { eventIdOf } from "../telemetry/envelope.ts"
 import { decodeReading } from "../telemetry/handsOnCodec.ts"
 import type { KinesisStreamEvent, KinesisStreamRecord } from "./kinesisEvent.ts"
 
@@ -40,8 +39,6 @@ export interface Entry {
   readonly subSequenceNumber: number | undefined
   /** The user record's partition key: the unit of order in ordered mode. */
   readonly partitionKey: string
-  /** The reading's event id (device and sort key); undefined for poison. */
-  readonly id: string | undefined
   /** The table item: the parsed payload with `deviceId` and `ts`; undefined for poison. */
   readonly item: Item | undefined
   /** An upper bound on the item's JSON size, when the payload's text gives one cheaply. */
@@ -53,12 +50,14 @@ export interface Entry {
 
 /**
  * Sizing an item without serializing it: re-serializing parsed JSON never makes it longer than
- * the ASCII text it came from — whitespace, escapes, duplicate keys and number spellings only
- * shrink — except for numbers with an exponent (`1e20` prints as 21 digits). So when no digit
- * is followed by `e`/`E` (false alarms merely cost the exact count), the text's length plus the
- * two key attributes (`,"deviceId":"…","ts":"…"`, ASCII by construction) bounds the item's JSON.
+ * the text it came from — whitespace, escapes, duplicate keys and number spellings only shrink —
+ * except numbers with an exponent, and the worst of those (`1e20`, 4 characters, prints as 21)
+ * grows 5.25 times. So for ASCII text (bytes = characters), `REPRINT_GROWTH` times its length
+ * plus the two key attributes (`,"deviceId":"…","ts":"…"`, ASCII by construction) bounds the
+ * item's JSON — with no scan of the text. The bound only steers batch planning; when it exceeds
+ * the table's item limit, `executeIntents` measures the item exactly instead.
  */
-const EXPONENT = /[0-9][eE]/
+const REPRINT_GROWTH = 6
 const KEY_ATTRIBUTES_JSON_BYTES = 24
 
 const entryOf = (
@@ -83,15 +82,17 @@ const entryOf = (
   item.deviceId = reading.deviceId
   item.ts = reading.sortKey
   const bytes =
-    typeof content !== "string" || EXPONENT.test(content)
+    typeof content !== "string"
       ? undefined
-      : content.length + KEY_ATTRIBUTES_JSON_BYTES + reading.deviceId.length + reading.sortKey.length
+      : content.length * REPRINT_GROWTH +
+        KEY_ATTRIBUTES_JSON_BYTES +
+        reading.deviceId.length +
+        reading.sortKey.length
   return {
     recordIndex,
     sequenceNumber,
     subSequenceNumber,
     partitionKey,
-    id: eventIdOf(reading),
     item,
     bytes,
     poison: undefined,
@@ -111,7 +112,6 @@ const poisonEntry = (
   sequenceNumber,
   subSequenceNumber,
   partitionKey,
-  id: undefined,
   item: undefined,
   bytes: undefined,
   poison,

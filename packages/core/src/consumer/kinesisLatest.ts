@@ -17,30 +17,50 @@ import { Effect } from "effect"
 import { Fatal } from "../delivery/errors.ts"
 import { type ExecuteOptions, executeIntents } from "../idempotency/executeIntents.ts"
 import type { WriteIntent } from "../idempotency/intents.ts"
-import { type BatchState, RETRY } from "./kinesisChunk.ts"
+import { type BatchState, RETRY, STORED } from "./kinesisBatchState.ts"
 
-export const writeLatest = Effect.fnUntraced(function* (state: BatchState, execute: ExecuteOptions) {
-  if (state.latest.size === 0) return
-  const intents: WriteIntent[] = []
-  for (const [deviceId, device] of state.latest) {
-    intents.push({ _tag: "PutLatestIfNewer", id: deviceId, item: device.item })
+/** Retries every stored entry of the devices for which `retried(device index)` holds. */
+const retryStored = (state: BatchState, entries: number, retried: (device: number) => boolean) => {
+  for (let o = 0; o < entries; o++) {
+    if (state.fates[o] === STORED && retried(state.deviceOf[o] as number)) state.fates[o] = RETRY
   }
+}
+
+/** Writes each device's newest stored reading as its latest state; `entries` is the batch's count. */
+export const writeLatest = Effect.fnUntraced(function* (
+  state: BatchState,
+  entries: number,
+  execute: ExecuteOptions,
+) {
+  const intents: WriteIntent[] = []
+  for (const device of state.devices) {
+    if (device.newest !== undefined)
+      intents.push({ _tag: "PutLatestIfNewer", id: device.deviceId, item: device.newest })
+  }
+  if (intents.length === 0) return
   const outcomes = yield* executeIntents(intents, execute)
-  for (const [deviceId, device] of state.latest) {
-    const outcome = outcomes.get(deviceId)
-    if (outcome === undefined || outcome._tag === "Succeeded") continue
-    if (outcome._tag === "Failed" && outcome.error._tag === "Fatal") return yield* outcome.error
-    if (outcome._tag === "Failed" && outcome.error._tag === "Poison") {
+  const failed = new Set<number>()
+  state.devices.forEach((device, index) => {
+    const outcome = outcomes.get(device.deviceId)
+    if (outcome !== undefined && outcome._tag !== "Succeeded") failed.add(index)
+  })
+  for (const index of failed) {
+    const outcome = outcomes.get((state.devices[index] as BatchState["devices"][0]).deviceId)
+    if (outcome?._tag !== "Failed") continue
+    if (outcome.error._tag === "Fatal") return yield* outcome.error
+    if (outcome.error._tag === "Poison") {
+      const deviceId = (state.devices[index] as BatchState["devices"][0]).deviceId
       return yield* new Fatal({
         reason: `the table stored a reading of ${deviceId} but refuses it as the latest state: ${outcome.error.reason}`,
       })
     }
-    for (const ordinal of device.ordinals) state.fates[ordinal] = RETRY
   }
+  if (failed.size > 0) retryStored(state, entries, (device) => failed.has(device))
 })
 
 /** When the latest-state writes could not run in time: every stored entry is retried. */
-export const abandonLatest = (state: BatchState): void => {
-  for (const device of state.latest.values())
-    for (const ordinal of device.ordinals) state.fates[ordinal] = RETRY
-}
+export const abandonLatest = (state: BatchState, entries: number): void =>
+  retryStored(state, entries, () => true)
+
+/** Whether the batch stored anything whose device's latest state must be written. */
+export const hasLatest = (state: BatchState): boolean => state.devices.some((d) => d.newest !== undefined)

@@ -145,4 +145,19 @@ describe("a fleet", () => {
     expect(errorSummary[0]!.count).toBeGreaterThanOrEqual(10)
     expect(fleet.stats().connected).toBe(0)
   })
+
+  it("never shows a password from the broker URL", async () => {
+    const port = await freePort()
+    fleet = startFleet({
+      broker: `mqtt://sim:s3cret@127.0.0.1:${port}`,
+      rampUpMs: 0,
+      backoff: { initialMs: 20 },
+    })
+    await waitFor(() => fleet!.stats().connectFailures >= 1, { what: "a failed attempt" })
+    expect(fleet.target).toBe(`mqtt://sim:***@127.0.0.1:${port}`)
+    expect(fleet.stats().errorSummary[0]!.message).toContain(
+      `cannot connect to mqtt://sim:***@127.0.0.1:${port}:`,
+    )
+    expect(JSON.stringify(fleet.stats())).not.toContain("s3cret")
+  })
 })

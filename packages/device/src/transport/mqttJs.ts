@@ -53,6 +53,18 @@ export const brokerUrlProblem = (url: string): string | undefined => {
 
 const isTls = (url: string) => /^(mqtts|ssl|tls):/.test(url)
 
+/** The URL as shown in messages and summaries: a password in it becomes `***`. */
+export const redactBrokerUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    if (!parsed.password) return url
+    parsed.password = "***"
+    return parsed.toString().replace(/\/$/, url.endsWith("/") ? "/" : "")
+  } catch {
+    return url
+  }
+}
+
 const contexts = new Map<string, SecureContext>()
 
 const secureContextFor = (
@@ -82,7 +94,7 @@ export const mqttJsTransport =
   (deviceName) => {
     const problem = brokerUrlProblem(options.url)
     if (problem) throw new Error(problem)
-    const target = options.url
+    const target = redactBrokerUrl(options.url)
     const secureContext =
       isTls(options.url) && options.certificates
         ? secureContextFor(options.certificates, deviceName)

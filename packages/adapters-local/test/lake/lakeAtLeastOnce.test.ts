@@ -61,6 +61,7 @@ const life = fc.record({
 })
 
 let crashes = 0
+let runs = 0
 
 const idOf = (r: { device: string; second: number }) =>
   `${r.device}/${new Date(T0 + r.second * 1000).toISOString().slice(0, 19)}`
@@ -72,7 +73,7 @@ describe("the local lake under crashes", () => {
         fc.array(life, { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 200, max: 3000 }),
         async (lives, sizeBytes) => {
-          const root = path.join(parent, `lake-${Math.random().toString(36).slice(2)}`)
+          const root = path.join(parent, `lake-${runs++}`)
           const stream = MemoryStream.make({ shardCount: 2 })
           const checkpoints = MemoryCheckpoints.make()
           const appended: string[] = []

@@ -47,6 +47,14 @@ export type TopicMatcher = (topic: string) => boolean
 export const compileTopicFilter = (filter: string): TopicMatcher => {
   if (!filter.includes("+") && !filter.includes("#")) return (topic) => topic === filter
   const levels = filter.split("/")
+  const last = levels[levels.length - 1]
+  const prefix = levels.slice(0, -1).join("/")
+  if (levels.length > 1 && !prefix.includes("+") && !prefix.includes("#")) {
+    // The common shapes, `data/+` and `data/#`: a literal prefix and one trailing wildcard.
+    const head = `${prefix}/`
+    if (last === "+") return (topic) => topic.startsWith(head) && topic.indexOf("/", head.length) < 0
+    if (last === "#") return (topic) => topic.startsWith(head) || (topic === prefix && topic.length > 0)
+  }
   const count = levels.length
   const wildcardFirst = filter.startsWith("+") || filter.startsWith("#")
   return (topic) => {
@@ -66,6 +74,23 @@ export const compileTopicFilter = (filter: string): TopicMatcher => {
     }
     return false
   }
+}
+
+const SHARED_MATCHERS_LIMIT = 1024
+const sharedMatchers = new Map<string, TopicMatcher>()
+
+/**
+ * The one matcher for a filter: every rule with the same filter gets the same function, so a
+ * message can remember "this filter matched" and rules sharing a filter test the topic once.
+ */
+export const sharedTopicMatcher = (filter: string): TopicMatcher => {
+  let matcher = sharedMatchers.get(filter)
+  if (matcher === undefined) {
+    if (sharedMatchers.size >= SHARED_MATCHERS_LIMIT) sharedMatchers.clear()
+    matcher = compileTopicFilter(filter)
+    sharedMatchers.set(filter, matcher)
+  }
+  return matcher
 }
 
 /** Whether `topic` matches `filter`; an invalid filter matches nothing. */

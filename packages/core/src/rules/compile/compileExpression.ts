@@ -17,6 +17,7 @@ import { BINARY_OPERATORS, negate, not } from "../values/operators.ts"
 import { INHERITED_NAMES, isPlainObject, type SqlValue, setOwn, WholeDecimal } from "../values/sqlValue.ts"
 import { compileNestedQuery } from "./compileSelect.ts"
 import { type CompileScope, constant, type Evaluator } from "./evaluator.ts"
+import { scopeField } from "./namedAccess.ts"
 
 const NO_ARGS: ReadonlyArray<SqlValue> = []
 const V2_ONLY = "needs SQL version 2016-03-23 (this rule uses 2015-10-08)"
@@ -24,6 +25,10 @@ const V2_ONLY = "needs SQL version 2016-03-23 (this rule uses 2015-10-08)"
 const requireV2 = (scope: CompileScope, at: number, what: string): void => {
   if (scope.version === "2015-10-08") fail(at, `${what} ${V2_ONLY}`)
 }
+
+/** Reads field `name` of the current scope (the payload, or a nested query's element). */
+const scopeFieldReader = (name: string): Evaluator =>
+  INHERITED_NAMES.has(name) ? fieldReader((env) => env.scope, name) : scopeField(name)
 
 /** Reads field `name` of whatever `of` evaluates to; own properties only for inherited names. */
 const fieldReader = (of: Evaluator, name: string): Evaluator => {
@@ -133,7 +138,7 @@ export const compileExpr = (expr: Expr, scope: CompileScope): Evaluator => {
       return (env) => env.scope
     case "field":
       if (scope.alias === expr.name) return (env) => env.scope
-      return fieldReader((env) => env.scope, expr.name)
+      return scopeFieldReader(expr.name)
     case "member":
       return fieldReader(compileExpr(expr.object, scope), expr.name)
     case "call":

@@ -15,12 +15,12 @@ import type { Statement } from "../syntax/ast.ts"
 import { catchingSqlErrors, parseStatement } from "../syntax/parse.ts"
 import type { SqlError } from "../syntax/position.ts"
 import { sqlErrorAt } from "../syntax/position.ts"
-import { compileTopicFilter, type TopicMatcher, topicFilterProblem } from "../topicFilter.ts"
+import { sharedTopicMatcher, type TopicMatcher, topicFilterProblem } from "../topicFilter.ts"
 import { toBooleanValue } from "../values/conversions.ts"
 import { DEFAULT_SQL_VERSION, numericsFor, type SqlVersion, unboxDecimals } from "../values/sqlValue.ts"
 import { compileExpr } from "./compileExpression.ts"
 import { compileSelect, SELECT_FAILED, type SelectBuilder } from "./compileSelect.ts"
-import type { CompileScope, Env, Evaluator } from "./evaluator.ts"
+import { type CompileScope, type Env, type Evaluator, messageEnv } from "./evaluator.ts"
 import { type EvaluationContext, PreparedMessage, type RuleMessage } from "./message.ts"
 
 export type EvaluationResult =
@@ -37,11 +37,16 @@ export type CompileRuleResult =
   | { readonly ok: false; readonly error: SqlError }
 
 const NOT_MATCHED: EvaluationResult = { matched: false }
+/** What `outputIn` returns when the rule does not match (no output at all, not Undefined). */
+export const NO_OUTPUT: unique symbol = Symbol("no output")
 const EMPTY_PAYLOAD = new Uint8Array(0)
 
 export class CompiledRule {
   /** Whether a topic is one this rule's FROM filter subscribes to. */
   readonly matchesTopic: TopicMatcher
+  /** `SELECT *` alone: the payload passes through as published (bytes when binary). */
+  private readonly starOnly: boolean
+  private readonly valueMode: boolean
 
   constructor(
     readonly sql: string,
@@ -50,17 +55,27 @@ export class CompiledRule {
     private readonly where: Evaluator | undefined,
     private readonly select: SelectBuilder,
   ) {
-    this.matchesTopic = compileTopicFilter(statement.topicFilter)
+    this.matchesTopic = sharedTopicMatcher(statement.topicFilter)
+    const clause = statement.select
+    this.starOnly = clause.kind === "items" && clause.items.length === 1 && clause.items[0]?.kind === "star"
+    this.valueMode = clause.kind === "value"
   }
 
   get topicFilter(): string {
     return this.statement.topicFilter
   }
 
+  /** `SELECT * FROM …` without WHERE: every message on the topic passes through unchanged. */
+  get isPassthrough(): boolean {
+    return this.starOnly && this.where === undefined
+  }
+
   /** Evaluates the rule on a message; never throws. */
   evaluate(message: RuleMessage, context: EvaluationContext): EvaluationResult {
     try {
-      return this.evaluateOrThrow(message, context)
+      const prepared = message instanceof PreparedMessage ? message : PreparedMessage.from(message)
+      if (!prepared.subscribedBy(this.matchesTopic)) return NOT_MATCHED
+      return this.evaluateIn(messageEnv(prepared, context, this.sqlVersion))
     } catch {
       // Only a stack overflow on a pathologically nested payload gets here: the rule fails.
       return NOT_MATCHED
@@ -69,29 +84,35 @@ export class CompiledRule {
 
   /** As `evaluate`, but lets an engine defect surface (for tests). */
   evaluateOrThrow(message: RuleMessage, context: EvaluationContext): EvaluationResult {
-    const prepared = PreparedMessage.from(message)
-    if (!this.matchesTopic(prepared.topic)) return NOT_MATCHED
-    return this.evaluatePrepared(prepared, context)
+    const prepared = message instanceof PreparedMessage ? message : PreparedMessage.from(message)
+    if (!prepared.subscribedBy(this.matchesTopic)) return NOT_MATCHED
+    return this.evaluateIn(messageEnv(prepared, context, this.sqlVersion))
   }
 
   /** Evaluates without checking the topic (Basic Ingest routes by rule name, not by filter). */
   evaluatePrepared(prepared: PreparedMessage, context: EvaluationContext): EvaluationResult {
-    const version = this.sqlVersion
-    const env: Env = { scope: prepared.jsonFor(version), message: prepared, context, version }
-    if (this.where !== undefined && toBooleanValue(this.where(env)) !== true) return NOT_MATCHED
-    const select = this.statement.select
-    if (select.kind === "items" && select.items.length === 1 && select.items[0]?.kind === "star") {
-      return { matched: true, output: prepared.isJson ? prepared.json : prepared.payloadBytes }
-    }
+    return this.evaluateIn(messageEnv(prepared, context, this.sqlVersion))
+  }
+
+  /** Evaluates in a message environment of this rule's SQL version (routing shares one per message). */
+  evaluateIn(env: Env): EvaluationResult {
+    const output = this.outputIn(env)
+    return output === NO_OUTPUT ? NOT_MATCHED : { matched: true, output }
+  }
+
+  /** The output in a message environment, or `NO_OUTPUT` when the rule does not match. */
+  outputIn(env: Env): unknown {
+    if (this.where !== undefined && toBooleanValue(this.where(env)) !== true) return NO_OUTPUT
+    if (this.starOnly) return env.message.passthrough
     const output = this.select(env)
-    if (output === SELECT_FAILED) return NOT_MATCHED
-    if (output === undefined) return { matched: true, output: EMPTY_PAYLOAD }
-    if (version === "2015-10-08") {
+    if (output === SELECT_FAILED) return NO_OUTPUT
+    if (output === undefined) return EMPTY_PAYLOAD
+    if (this.sqlVersion === "2015-10-08") {
       // 2015-10-08 cannot output an Array as the top-level payload; that came with 2016-03-23.
-      if (select.kind === "value" && Array.isArray(output)) return { matched: true, output: EMPTY_PAYLOAD }
-      return { matched: true, output: unboxDecimals(output) }
+      if (this.valueMode && Array.isArray(output)) return EMPTY_PAYLOAD
+      return unboxDecimals(output)
     }
-    return { matched: true, output }
+    return output
   }
 }
 

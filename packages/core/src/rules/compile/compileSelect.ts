@@ -12,9 +12,10 @@
  */
 import type { Expr, Query, SelectClause, SelectItem } from "../syntax/ast.ts"
 import { toBooleanValue } from "../values/conversions.ts"
-import { isPlainObject, type SqlValue, setOwn } from "../values/sqlValue.ts"
+import { INHERITED_NAMES, isPlainObject, type SqlValue, setOwn } from "../values/sqlValue.ts"
 import { compileExpr } from "./compileExpression.ts"
 import type { CompileScope, Env, Evaluator } from "./evaluator.ts"
+import { fieldPicks } from "./namedAccess.ts"
 
 export const SELECT_FAILED: unique symbol = Symbol("select failed")
 export type SelectBuilder = (env: Env) => SqlValue | typeof SELECT_FAILED
@@ -54,7 +55,50 @@ const copyFields = (env: Env, out: Record<string, SqlValue>): boolean => {
   return true
 }
 
+/**
+ * `SELECT a, b AS c, …` of plain fields of the payload — the shape of most rules — reads the
+ * fields straight off the payload object, without a closure per field.
+ */
+const compileFieldPicks = (names: ReadonlyArray<string>, keys: ReadonlyArray<string>): SelectBuilder => {
+  const count = names.length
+  const hasProto = keys.includes("__proto__")
+  return (env) => {
+    const out: Record<string, SqlValue> = {}
+    const scope = env.scope
+    if (typeof scope !== "object" || scope === null || Array.isArray(scope)) return out
+    for (let i = 0; i < count; i++) {
+      const value = (scope as Record<string, SqlValue>)[names[i] as string]
+      if (value === undefined) continue
+      if (hasProto) setOwn(out, keys[i] as string, value)
+      else out[keys[i] as string] = value
+    }
+    return out
+  }
+}
+
 const compileItems = (items: ReadonlyArray<SelectItem>, scope: CompileScope): SelectBuilder => {
+  const picks = items.flatMap((item) =>
+    item.kind === "expr" &&
+    item.expr.kind === "field" &&
+    item.expr.name !== scope.alias &&
+    !INHERITED_NAMES.has(item.expr.name) &&
+    (item.alias?.length ?? 1) === 1
+      ? [{ name: item.expr.name, key: item.alias?.[0] ?? item.expr.name }]
+      : [],
+  )
+  if (picks.length === items.length) {
+    const keys = picks.map((p) => p.key)
+    if (!keys.includes("__proto__")) {
+      return fieldPicks(
+        picks.map((p) => p.name),
+        keys,
+      )
+    }
+    return compileFieldPicks(
+      picks.map((p) => p.name),
+      picks.map((p) => p.key),
+    )
+  }
   const simple = items.every((item) => item.kind === "expr" && (item.alias?.length ?? 1) === 1)
   if (simple) {
     const keys: string[] = []

@@ -27,6 +27,19 @@ export interface CompileScope {
   readonly alias: string | undefined
 }
 
+/** The top-level environment of one message: field references resolve against its payload. */
+export const messageEnv = (
+  message: PreparedMessage,
+  context: EvaluationContext,
+  version: SqlVersion,
+): Env => {
+  const cached = message.cachedEnv as Env | undefined
+  if (cached !== undefined && cached.context === context && cached.version === version) return cached
+  const env: Env = { scope: message.jsonFor(version), message, context, version }
+  message.cachedEnv = env
+  return env
+}
+
 export const constant =
   (value: SqlValue): Evaluator =>
   () =>

@@ -41,6 +41,23 @@ const EMPTY = new Uint8Array(0)
 const UNSET = Symbol("unset")
 
 export class PreparedMessage {
+  /**
+   * The evaluation environment last made for this message (see `messageEnv`): the rules and
+   * templates evaluated for one message in one context share it instead of each allocating one.
+   */
+  cachedEnv: { readonly context: EvaluationContext; readonly version: SqlVersion } | undefined = undefined
+  /**
+   * A prepared message doubles as the environment of its first context and SQL version (see
+   * `messageEnv`), which saves routing an allocation per message: these are that environment's
+   * fields. Internal; read them through an `Env`.
+   */
+  scope: SqlValue = undefined
+  context: EvaluationContext | undefined = undefined
+  version: SqlVersion | undefined = undefined
+  readonly message: PreparedMessage = this
+  /** The last topic filter tested against this message, and its answer (see `subscribedBy`). */
+  private testedFilter: ((topic: string) => boolean) | undefined = undefined
+  private testedAnswer = false
   private parsed: SqlValue | typeof UNSET = UNSET
   private isJsonPayload = false
   private decimalReading: SqlValue | typeof UNSET = UNSET
@@ -62,6 +79,15 @@ export class PreparedMessage {
     if (message instanceof PreparedMessage) return message
     const hasJson = message.json !== undefined
     return new PreparedMessage(message.topic, message.payload, message.json, hasJson)
+  }
+
+  /** Whether a (shared) topic matcher accepts this message's topic, remembered for the next rule. */
+  subscribedBy(matcher: (topic: string) => boolean): boolean {
+    if (this.testedFilter !== matcher) {
+      this.testedFilter = matcher
+      this.testedAnswer = matcher(this.topic)
+    }
+    return this.testedAnswer
   }
 
   /** The payload bytes as published (or the JSON text of the given JSON). */
@@ -88,6 +114,12 @@ export class PreparedMessage {
     } catch {
       this.text = undefined
     }
+  }
+
+  /** What `SELECT *` outputs: the payload's JSON, or its bytes when it is binary. */
+  get passthrough(): SqlValue {
+    this.parse()
+    return this.isJsonPayload ? this.parsed : this.payloadBytes
   }
 
   /** Whether the payload is JSON (of any type); otherwise it is binary. */

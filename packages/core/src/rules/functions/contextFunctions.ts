@@ -11,23 +11,38 @@
 import { toDecimalNumber } from "../values/conversions.ts"
 import { define, type FunctionDefinition, V1 } from "./definition.ts"
 
+/** Level `index` (0-based) of a topic, found without splitting it. */
+const topicLevel = (topic: string, index: number): string | undefined => {
+  if (!(index >= 0)) return undefined
+  let start = 0
+  for (let i = 0; i < index; i++) {
+    const slash = topic.indexOf("/", start)
+    if (slash < 0) return undefined
+    start = slash + 1
+  }
+  const end = topic.indexOf("/", start)
+  return end < 0 ? topic.slice(start) : topic.slice(start, end)
+}
+
 export const contextFunctions: Readonly<Record<string, FunctionDefinition>> = {
-  topic: define(V1, 0, 1, (args, env) => {
-    const topic = env.message.topic
-    if (args.length === 0) return topic
-    const n = toDecimalNumber(args[0])
-    if (n === undefined) return undefined
-    const level = Math.trunc(n)
-    if (level < 1) return undefined
-    let start = 0
-    for (let i = 1; i < level; i++) {
-      const slash = topic.indexOf("/", start)
-      if (slash < 0) return undefined
-      start = slash + 1
-    }
-    const end = topic.indexOf("/", start)
-    return end < 0 ? topic.slice(start) : topic.slice(start, end)
-  }),
+  topic: define(
+    V1,
+    0,
+    1,
+    (args, env) => {
+      if (args.length === 0) return env.message.topic
+      const n = toDecimalNumber(args[0])
+      return n === undefined ? undefined : topicLevel(env.message.topic, Math.trunc(n) - 1)
+    },
+    // `topic(2)` with a literal level, as partition keys use it: the index is known now.
+    (site) => {
+      const [arg] = site.args
+      if (site.args.length !== 1 || arg?.kind !== "number") return undefined
+      const index = Math.trunc(Number(arg.text)) - 1
+      if (!(index >= 0)) return () => undefined
+      return (env) => topicLevel(env.message.topic, index)
+    },
+  ),
   clientid: define(V1, 0, 0, (_args, env) => env.context.clientId ?? "n/a"),
   principal: define(V1, 0, 0, (_args, env) => env.context.principal),
   timestamp: define(V1, 0, 0, (_args, env) => env.context.timestampMs),

@@ -80,17 +80,50 @@ export const stringFunctions: Readonly<Record<string, FunctionDefinition>> = {
   rtrim: ofString(V1, trimEnd),
   lpad: pad("left"),
   rpad: pad("right"),
-  substring: define(V1, 2, 3, (args) => {
-    const [a, b, c] = args
-    const s = toStringValue(a)
-    const from = toIntNumber(b)
-    if (s === undefined || from === undefined) return undefined
-    const clamp = (i: number) => Math.min(s.length, Math.max(0, i))
-    if (args.length === 2) return s.slice(clamp(from))
-    const to = toIntNumber(c)
-    if (to === undefined) return undefined
-    return clamp(from) >= clamp(to) ? "" : s.slice(clamp(from), clamp(to))
-  }),
+  substring: define(
+    V1,
+    2,
+    3,
+    (args) => {
+      const [a, b, c] = args
+      const s = toStringValue(a)
+      const from = toIntNumber(b)
+      if (s === undefined || from === undefined) return undefined
+      const start = Math.min(s.length, Math.max(0, from))
+      if (args.length === 2) return s.slice(start)
+      const to = toIntNumber(c)
+      if (to === undefined) return undefined
+      const end = Math.min(s.length, Math.max(0, to))
+      return start >= end ? "" : s.slice(start, end)
+    },
+    // Literal indices, as in `substring(TIMESTAMP, 0, 10)`: converted once, not per message.
+    (site) => {
+      const [, fromArg, toArg] = site.args
+      const subject = site.compiled[0]
+      const from = fromArg?.kind === "number" ? Math.trunc(Number(fromArg.text)) : Number.NaN
+      const to =
+        toArg === undefined
+          ? Number.POSITIVE_INFINITY
+          : toArg.kind === "number"
+            ? Math.trunc(Number(toArg.text))
+            : Number.NaN
+      if (
+        subject === undefined ||
+        !Number.isFinite(from) ||
+        Number.isNaN(to) ||
+        (toArg && !Number.isFinite(to))
+      ) {
+        return undefined
+      }
+      return (env) => {
+        const s = toStringValue(subject(env))
+        if (s === undefined) return undefined
+        const start = Math.min(s.length, Math.max(0, from))
+        const end = Math.min(s.length, Math.max(0, to))
+        return start >= end ? "" : s.slice(start, end)
+      }
+    },
+  ),
   replace: define(V1, 3, 3, ([a, b, c]) => {
     const s = toStringValue(a)
     const search = toStringValue(b)

@@ -6,25 +6,33 @@
  * model); a field without `${` is simply constant. Templates use the rule's SQL version. The
  * result resolves an action for a message: the same parameters with every template rendered.
  */
-
 import { type CompiledRule, compileRule } from "../compile/compileRule.ts"
-import type { EvaluationContext, RuleMessage } from "../compile/message.ts"
+import { type Env, messageEnv } from "../compile/evaluator.ts"
+import { type EvaluationContext, PreparedMessage, type RuleMessage } from "../compile/message.ts"
+import { type FieldSource, objectOf } from "../compile/namedAccess.ts"
 import { compileTemplate } from "../substitutionTemplate.ts"
 import type { SqlError } from "../syntax/position.ts"
 import type { SqlVersion } from "../values/sqlValue.ts"
+import { failedActionName, resourceReader } from "./errorAction.ts"
 import { type Action, actionParams, actionType, type TopicRulePayload } from "./topicRulePayload.ts"
 
 const LITERAL_FIELDS: ReadonlySet<string> = new Set(["roleArn", "separator"])
 
-type Resolver = (message: RuleMessage, context: EvaluationContext) => unknown
+type Resolver = (env: Env) => unknown
 
 export interface CompiledAction {
   /** `kinesis`, `firehose`, `openSearch`, … */
   readonly type: string
+  /** What IoT Core calls this action in an error action message (`KinesisAction`). */
+  readonly failedAction: string
+  /** The resource (stream, bucket, index…) the resolved parameters address, for error messages. */
+  readonly failedResource: (params: Readonly<Record<string, unknown>>) => string
   /** The parameters as written in the rules file. */
   readonly params: Readonly<Record<string, unknown>>
   /** The parameters with every `${…}` rendered for this message. */
   readonly resolve: (message: RuleMessage, context: EvaluationContext) => Record<string, unknown>
+  /** As `resolve`, in a message environment of the rule's SQL version. */
+  readonly resolveIn: (env: Env) => Record<string, unknown>
 }
 
 export interface CompiledTopicRule {
@@ -48,29 +56,35 @@ const compileValue = (
   field: string,
   version: SqlVersion,
   problems: RuleProblem[],
-): Resolver => {
+): FieldSource<Env> => {
   if (typeof value === "string") {
-    if (LITERAL_FIELDS.has(key) || !value.includes("${")) return () => value
+    if (LITERAL_FIELDS.has(key) || !value.includes("${")) return { constant: value }
     const compiled = compileTemplate(value, { sqlVersion: version })
     if (!compiled.ok) {
       problems.push({ field, error: compiled.error })
-      return () => value
+      return { constant: value }
     }
-    return (message, context) => compiled.template.render(message, context)
+    return { compute: compiled.template.renderIn }
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => compileValue(item, key, `${field}[${i}]`, version, problems))
-    return (message, context) => items.map((item) => item(message, context))
+    const items = value.map((item, i) =>
+      resolver(compileValue(item, key, `${field}[${i}]`, version, problems)),
+    )
+    return { compute: (env) => items.map((item) => item(env)) }
   }
   if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).map(
-      ([k, v]) => [k, compileValue(v, k, `${field}.${k}`, version, problems)] as const,
+    const keys = Object.keys(value)
+    const sources = keys.map((k) =>
+      compileValue((value as Record<string, unknown>)[k], k, `${field}.${k}`, version, problems),
     )
-    return (message, context) =>
-      Object.fromEntries(entries.map(([k, resolve]) => [k, resolve(message, context)]))
+    // A fresh object per message, even when constant: callers may keep or change what they get.
+    return { compute: objectOf(keys, sources) }
   }
-  return () => value
+  return { constant: value }
 }
+
+const resolver = (source: FieldSource<Env>): Resolver =>
+  "constant" in source ? () => source.constant : source.compute
 
 const compileAction = (
   action: Action,
@@ -80,8 +94,17 @@ const compileAction = (
 ): CompiledAction => {
   const type = actionType(action)
   const params = actionParams(action)
-  const resolve = compileValue(params, type, `${field}.${type}`, version, problems)
-  return { type, params, resolve: (message, context) => resolve(message, context) as Record<string, unknown> }
+  const resolveIn = resolver(compileValue(params, type, `${field}.${type}`, version, problems)) as (
+    env: Env,
+  ) => Record<string, unknown>
+  return {
+    type,
+    failedAction: failedActionName(type),
+    failedResource: resourceReader(type),
+    params,
+    resolveIn,
+    resolve: (message, context) => resolveIn(messageEnv(PreparedMessage.from(message), context, version)),
+  }
 }
 
 export const compileTopicRule = (

@@ -9,6 +9,7 @@
  * function the action addresses.
  */
 import { Buffer } from "node:buffer"
+import { stringAtPath } from "../compile/namedAccess.ts"
 
 export interface ActionFailure {
   readonly failedAction: string
@@ -74,10 +75,9 @@ const RESOURCE_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
   location: ["trackerName"],
 }
 
-export const failedResourceOf = (type: string, params: Readonly<Record<string, unknown>>): string => {
-  let value: unknown = params
-  for (const key of RESOURCE_FIELDS[type] ?? []) {
-    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
-  }
-  return typeof value === "string" ? value : ""
-}
+/** A reader of the resource an action of this type addresses, from its resolved parameters. */
+export const resourceReader = (type: string): ((params: Readonly<Record<string, unknown>>) => string) =>
+  stringAtPath(RESOURCE_FIELDS[type] ?? ["\u0000none"])
+
+export const failedResourceOf = (type: string, params: Readonly<Record<string, unknown>>): string =>
+  resourceReader(type)(params)

@@ -9,10 +9,11 @@
  * is the caller's job (adapters do I/O; this does not); when some fail, `errorActionFor` builds
  * the rule's error action with the message IoT Core sends it.
  */
-import type { EvaluationContext, RuleMessage } from "../compile/message.ts"
-import { PreparedMessage } from "../compile/message.ts"
+import { type Env, messageEnv } from "../compile/evaluator.ts"
+import { type EvaluationContext, PreparedMessage, type RuleMessage } from "../compile/message.ts"
 import type { CompiledAction, CompiledTopicRule } from "./compileTopicRule.ts"
-import { type ActionFailure, errorActionMessage, failedActionName, failedResourceOf } from "./errorAction.ts"
+import { type ActionFailure, errorActionMessage } from "./errorAction.ts"
+import { type RuleMatcher, ruleMatcher } from "./ruleMatcher.ts"
 
 export interface ActionInvocation {
   readonly ruleName: string
@@ -35,33 +36,51 @@ export interface RuleMatch {
   readonly invocations: ReadonlyArray<ActionInvocation>
 }
 
+const BASIC_INGEST_PREFIX = "$aws/rules/"
 const BASIC_INGEST = /^\$aws\/rules\/([a-zA-Z0-9_]+)\/(.+)$/s
 
 const invoke = (
-  rule: CompiledTopicRule,
+  ruleName: string,
   action: CompiledAction,
   actionIndex: number,
   payload: unknown,
-  message: PreparedMessage,
-  context: EvaluationContext,
+  env: Env,
 ): ActionInvocation => {
-  const params = action.resolve(message, context)
+  const params = action.resolveIn(env)
   return {
-    ruleName: rule.name,
+    ruleName,
     actionIndex,
     type: action.type,
     params,
     payload,
-    failedAction: failedActionName(action.type),
-    failedResource: failedResourceOf(action.type, params),
+    failedAction: action.failedAction,
+    failedResource: action.failedResource(params),
   }
 }
 
 export class RuleSet {
   private readonly byName: ReadonlyMap<string, CompiledTopicRule>
+  private readonly enabled: ReadonlyArray<CompiledTopicRule>
+  /** Per enabled rule, the index of its FROM filter among the distinct filters. */
+  private readonly filterOf: ReadonlyArray<number>
+  private readonly filterCount: number
+  private readonly matchers: ReadonlyMap<CompiledTopicRule, RuleMatcher>
+  private readonly enabledMatchers: ReadonlyArray<RuleMatcher>
 
   constructor(readonly rules: ReadonlyArray<CompiledTopicRule>) {
     this.byName = new Map(rules.map((rule) => [rule.name, rule]))
+    this.enabled = rules.filter((rule) => !rule.disabled)
+    this.matchers = new Map(rules.map((rule) => [rule, ruleMatcher(rule)]))
+    this.enabledMatchers = this.enabled.map((rule) => this.matchers.get(rule) as RuleMatcher)
+    // Rules often share a filter (the hands-on three all read 'data/+'): match each once per message.
+    const filters = new Map<string, number>()
+    this.filterOf = this.enabled.map((rule) => {
+      const known = filters.get(rule.rule.topicFilter)
+      if (known !== undefined) return known
+      filters.set(rule.rule.topicFilter, filters.size)
+      return filters.size - 1
+    })
+    this.filterCount = filters.size
   }
 
   rule(name: string): CompiledTopicRule | undefined {
@@ -71,43 +90,53 @@ export class RuleSet {
   /** The matching rules for a message, each with its action invocations. Never throws. */
   route(message: RuleMessage, context: EvaluationContext): RuleMatch[] {
     const prepared = PreparedMessage.from(message)
-    const ingest = BASIC_INGEST.exec(prepared.topic)
-    if (ingest) {
-      const rule = this.byName.get(ingest[1] as string)
-      if (rule === undefined || rule.disabled) return []
-      const inner = PreparedMessage.from({ topic: ingest[2] as string, payload: prepared.payloadBytes })
-      const match = this.matchRule(rule, inner, context, false)
-      return match ? [match] : []
+    if (prepared.topic.startsWith(BASIC_INGEST_PREFIX)) {
+      const ingest = BASIC_INGEST.exec(prepared.topic)
+      if (ingest) return this.routeBasicIngest(ingest[1] as string, ingest[2] as string, prepared, context)
     }
     const matches: RuleMatch[] = []
-    for (const rule of this.rules) {
-      if (rule.disabled) continue
-      const match = this.matchRule(rule, prepared, context, true)
+    // Which distinct filters were tried, and which matched; bit sets while they fit in a number.
+    const small = this.filterCount <= 30
+    let tried = 0
+    let matched = 0
+    const results: boolean[] | undefined = small ? undefined : new Array<boolean>(this.filterCount)
+    const topic = prepared.topic
+    for (let i = 0; i < this.enabled.length; i++) {
+      const rule = this.enabled[i] as CompiledTopicRule
+      const filter = this.filterOf[i] as number
+      let subscribed: boolean
+      if (small) {
+        const bit = 1 << filter
+        if ((tried & bit) === 0) {
+          tried |= bit
+          if (rule.rule.matchesTopic(topic)) matched |= bit
+        }
+        subscribed = (matched & bit) !== 0
+      } else {
+        const known = results as boolean[]
+        known[filter] ??= rule.rule.matchesTopic(topic)
+        subscribed = known[filter] === true
+      }
+      if (!subscribed) continue
+      const match = (this.enabledMatchers[i] as RuleMatcher)(
+        messageEnv(prepared, context, rule.rule.sqlVersion),
+      )
       if (match) matches.push(match)
     }
     return matches
   }
 
-  private matchRule(
-    rule: CompiledTopicRule,
-    message: PreparedMessage,
+  private routeBasicIngest(
+    ruleName: string,
+    topic: string,
+    prepared: PreparedMessage,
     context: EvaluationContext,
-    checkTopic: boolean,
-  ): RuleMatch | undefined {
-    if (checkTopic && !rule.rule.matchesTopic(message.topic)) return undefined
-    let result: ReturnType<CompiledTopicRule["rule"]["evaluatePrepared"]>
-    try {
-      result = rule.rule.evaluatePrepared(message, context)
-    } catch {
-      return undefined
-    }
-    if (!result.matched) return undefined
-    const output = result.output
-    return {
-      ruleName: rule.name,
-      output,
-      invocations: rule.actions.map((action, i) => invoke(rule, action, i, output, message, context)),
-    }
+  ): RuleMatch[] {
+    const rule = this.byName.get(ruleName)
+    if (rule === undefined || rule.disabled) return []
+    const inner = PreparedMessage.from({ topic, payload: prepared.payloadBytes })
+    const match = (this.matchers.get(rule) as RuleMatcher)(messageEnv(inner, context, rule.rule.sqlVersion))
+    return match ? [match] : []
   }
 
   /**
@@ -136,6 +165,12 @@ export class RuleSet {
       payload: prepared.payloadBytes,
       failures: list,
     })
-    return invoke(rule, rule.errorAction, -1, payload, prepared, context)
+    return invoke(
+      rule.name,
+      rule.errorAction,
+      -1,
+      payload,
+      messageEnv(prepared, context, rule.rule.sqlVersion),
+    )
   }
 }

@@ -21,7 +21,8 @@
  */
 import { deaggregate, hasKplMagic } from "../batching/kpl.ts"
 import type { Item } from "../ports/table.ts"
-import { decodeReading } from "../telemetry/handsOnCodec.ts"
+import { decodeReading, readingFromJson } from "../telemetry/handsOnCodec.ts"
+import { IOT_CORE_MAX_PAYLOAD_BYTES } from "../telemetry/limits.ts"
 import type { KinesisStreamEvent, KinesisStreamRecord } from "./kinesisEvent.ts"
 
 /** Why an entry can never be written: the reason, and the field at fault when there is one. */
@@ -60,6 +61,22 @@ export interface Entry {
 const REPRINT_GROWTH = 6
 const KEY_ATTRIBUTES_JSON_BYTES = 24
 
+/**
+ * `decodeReading` for ASCII text, whose length is its size in bytes: parses and validates
+ * directly, and leaves every failure to `decodeReading` itself, so the verdict and its wording
+ * are the codec's own.
+ */
+const decodeText = (text: string): ReturnType<typeof decodeReading> => {
+  if (text.length > IOT_CORE_MAX_PAYLOAD_BYTES) return decodeReading(text)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return decodeReading(text)
+  }
+  return readingFromJson(parsed)
+}
+
 const entryOf = (
   recordIndex: number,
   sequenceNumber: string,
@@ -68,7 +85,7 @@ const entryOf = (
   payload: string | Uint8Array,
   content: Uint8Array | string,
 ): Entry => {
-  const decoded = decodeReading(content)
+  const decoded = typeof content === "string" ? decodeText(content) : decodeReading(content)
   if (decoded._tag === "Failure") {
     const { reason, field } = decoded.failure
     return poisonEntry(recordIndex, sequenceNumber, subSequenceNumber, partitionKey, payload, {

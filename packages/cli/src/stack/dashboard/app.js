@@ -30,10 +30,13 @@ function chartFor(deviceId) {
   box.append(title)
   document.getElementById("charts").append(box)
   const data = [[], [], []]
+  const width = () => Math.max(300, box.clientWidth - 16)
   const plot = new uPlot(
     {
-      width: Math.max(380, box.clientWidth - 16),
+      width: width(),
       height: 200,
+      // Readings carry the device's clock, written without a zone and stored as UTC: show it as written.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
       scales: { x: { time: true }, temp: {}, hum: {} },
       series: [
         {},
@@ -49,21 +52,30 @@ function chartFor(deviceId) {
     data,
     box,
   )
+  // Follow the grid's layout: the box's width is only known once it is placed.
+  new ResizeObserver(() => plot.setSize({ width: width(), height: 200 })).observe(box)
   chart = { plot, data, points: 0 }
   charts.set(deviceId, chart)
   return chart
 }
 
+/** Adds points in time order; a point at a time already charted replaces it (a redelivery). */
 function addPoints(deviceId, points) {
   const chart = chartFor(deviceId)
+  const [times, temperature, humidity] = chart.data
   for (const point of points) {
-    chart.data[0].push(point.t / 1000)
-    chart.data[1].push(point.fields.TEMPERATURE ?? null)
-    chart.data[2].push(point.fields.HUMIDITY ?? null)
+    const t = point.t / 1000
+    let at = times.length
+    while (at > 0 && times[at - 1] > t) at--
+    const replace = at > 0 && times[at - 1] === t
+    if (replace) at--
+    times.splice(at, replace ? 1 : 0, t)
+    temperature.splice(at, replace ? 1 : 0, point.fields.TEMPERATURE ?? null)
+    humidity.splice(at, replace ? 1 : 0, point.fields.HUMIDITY ?? null)
+    if (!replace) chart.points++
   }
   for (const series of chart.data)
     if (series.length > MAX_POINTS) series.splice(0, series.length - MAX_POINTS)
-  chart.points += points.length
   chart.plot.setData(chart.data)
   chart.plot.root.dataset.points = String(chart.points)
 }

@@ -5,7 +5,6 @@ import { waitFor } from "@sluice/testkit"
 import mqtt from "mqtt"
 import { afterEach, describe, expect, it } from "vitest"
 import { type AcceptedMessage, type RunningBroker, startBroker } from "../../src/stack/broker.ts"
-import { decodeIngestRecord, encodeIngestRecord } from "../../src/stack/ingestRecord.ts"
 import { openShadowStore } from "../../src/stack/shadowStore.ts"
 
 const cleanup: Array<() => Promise<unknown>> = []
@@ -126,18 +125,5 @@ describe("embedded broker", () => {
       reconnectPeriod: 0,
     })
     await ok.endAsync(true)
-  })
-})
-
-describe("ingest record", () => {
-  it("round-trips topic, client id, time and binary payload", () => {
-    const record = {
-      topic: "data/device-1",
-      clientId: "device-1",
-      receivedAt: 1_764_140_000_123,
-      payload: Uint8Array.of(0, 255, 10),
-    }
-    expect(decodeIngestRecord(encodeIngestRecord(record))).toEqual(record)
-    expect(decodeIngestRecord(Uint8Array.of(9, 9))).toBeUndefined()
   })
 })

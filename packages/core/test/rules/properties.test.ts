@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest"
 import {
   compileRule,
   compileTemplate,
+  loadRules,
   parseStatement,
   printExpr,
   printStatement,
@@ -83,6 +84,27 @@ describe("evaluation never throws", () => {
         const compiled = compileRule(`${printStatement({ ...statement, topicFilter: "#" })}`)
         if (!compiled.ok) return
         compiled.rule.evaluateOrThrow({ topic: "a/b", json }, testContext())
+      }),
+      200,
+    )
+  })
+
+  it("when routing through a rule set, templates included", () => {
+    checkProperty(
+      fc.property(statementArbitrary(), exprArbitrary(), payloadBytes, (statement, expr, payload) => {
+        const loaded = loadRules({
+          rules: {
+            generated: {
+              sql: printStatement({ ...statement, topicFilter: "#" }),
+              awsIotSqlVersion: "2016-03-23",
+              actions: [{ s3: { bucketName: "b", key: `k-\${${printExpr(expr)}}` } }],
+            },
+          },
+        })
+        if (!loaded.ok) return
+        for (const match of loaded.value.route({ topic: "a/b", payload }, testContext())) {
+          expect(typeof match.invocations[0]?.params.key).toBe("string")
+        }
       }),
       200,
     )

@@ -70,6 +70,21 @@ export class CompiledRule {
     return this.starOnly && this.where === undefined
   }
 
+  /**
+   * The SELECT itself, when it alone decides the output: no WHERE, SQL version 2016-03-23, and
+   * a list of items without `*` (which can neither fail nor be Undefined). Routing calls it
+   * directly.
+   */
+  get directSelect(): ((env: Env) => unknown) | undefined {
+    const clause = this.statement.select
+    const plain =
+      this.where === undefined &&
+      this.sqlVersion === "2016-03-23" &&
+      clause.kind === "items" &&
+      clause.items.every((item) => item.kind === "expr")
+    return plain ? this.select : undefined
+  }
+
   /** Evaluates the rule on a message; never throws. */
   evaluate(message: RuleMessage, context: EvaluationContext): EvaluationResult {
     try {

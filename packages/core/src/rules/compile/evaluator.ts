@@ -33,11 +33,8 @@ export const messageEnv = (
   context: EvaluationContext,
   version: SqlVersion,
 ): Env => {
-  const cached = message.cachedEnv as Env | undefined
-  if (cached !== undefined && cached.context === context && cached.version === version) return cached
-  const env: Env = { scope: message.jsonFor(version), message, context, version }
-  message.cachedEnv = env
-  return env
+  // Another context or SQL version for the same message (rare): an environment of its own.
+  return { scope: message.jsonFor(version), message, context, version }
 }
 
 export const constant =

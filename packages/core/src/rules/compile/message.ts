@@ -42,11 +42,6 @@ const UNSET = Symbol("unset")
 
 export class PreparedMessage {
   /**
-   * The evaluation environment last made for this message (see `messageEnv`): the rules and
-   * templates evaluated for one message in one context share it instead of each allocating one.
-   */
-  cachedEnv: { readonly context: EvaluationContext; readonly version: SqlVersion } | undefined = undefined
-  /**
    * A prepared message doubles as the environment of its first context and SQL version (see
    * `messageEnv`), which saves routing an allocation per message: these are that environment's
    * fields. Internal; read them through an `Env`.
@@ -61,7 +56,6 @@ export class PreparedMessage {
   private parsed: SqlValue | typeof UNSET = UNSET
   private isJsonPayload = false
   private decimalReading: SqlValue | typeof UNSET = UNSET
-  private text: string | undefined
 
   private constructor(
     readonly topic: string,
@@ -108,11 +102,10 @@ export class PreparedMessage {
     if (this.parsed !== UNSET) return
     this.parsed = undefined
     try {
-      this.text = utf8Decoder.decode(this.payloadBytes)
-      this.parsed = JSON.parse(this.text) as SqlValue
+      this.parsed = JSON.parse(utf8Decoder.decode(this.payloadBytes)) as SqlValue
       this.isJsonPayload = true
     } catch {
-      this.text = undefined
+      // Not UTF-8 JSON: a binary payload.
     }
   }
 
@@ -141,8 +134,8 @@ export class PreparedMessage {
     if (this.decimalReading === UNSET) {
       this.decimalReading = json
       try {
-        // Given JSON and bytes, the bytes still hold the `10.0`s the JSON lost.
-        const text = this.text ?? (this.bytes === undefined ? undefined : utf8Decoder.decode(this.bytes))
+        // The bytes still hold the `10.0`s that JSON.parse (or the caller's JSON) lost.
+        const text = this.bytes === undefined ? undefined : utf8Decoder.decode(this.bytes)
         if (text !== undefined) {
           JSON.parse(text)
           this.decimalReading = readDecimalJson(text)

@@ -91,11 +91,15 @@ export const objectOf = <E>(
   const sourceValue = (source: FieldSource<E>, env: E): unknown =>
     "constant" in source ? source.constant : source.compute(env)
   if (!keys.includes("__proto__")) {
-    const fields = keys.map((key, i) =>
-      "constant" in (sources[i] as FieldSource<E>)
-        ? `${literal(key)}: c[${i}]`
-        : `${literal(key)}: f[${i}](env)`,
-    )
+    const fields = keys.map((key, i) => {
+      const source = sources[i] as FieldSource<E>
+      if (!("constant" in source)) return `${literal(key)}: f[${i}](env)`
+      // Strings, numbers, booleans and null are written in, so V8 clones a boilerplate object.
+      const value = source.constant
+      const inline =
+        value === null || typeof value === "string" || typeof value === "boolean" || Number.isFinite(value)
+      return `${literal(key)}: ${inline ? JSON.stringify(value) : `c[${i}]`}`
+    })
     const constants = sources.map((source) => ("constant" in source ? source.constant : undefined))
     const computed = sources.map((source) => ("compute" in source ? source.compute : undefined))
     const factory = generate<

@@ -13,7 +13,7 @@ import { type FieldSource, objectOf } from "../compile/namedAccess.ts"
 import { compileTemplate } from "../substitutionTemplate.ts"
 import type { SqlError } from "../syntax/position.ts"
 import type { SqlVersion } from "../values/sqlValue.ts"
-import { failedActionName, resourceReader } from "./errorAction.ts"
+import { failedActionName, RESOURCE_FIELDS, resourceReader } from "./errorAction.ts"
 import { type Action, actionParams, actionType, type TopicRulePayload } from "./topicRulePayload.ts"
 
 const LITERAL_FIELDS: ReadonlySet<string> = new Set(["roleArn", "separator"])
@@ -27,6 +27,8 @@ export interface CompiledAction {
   readonly failedAction: string
   /** The resource (stream, bucket, index…) the resolved parameters address, for error messages. */
   readonly failedResource: (params: Readonly<Record<string, unknown>>) => string
+  /** The resource when the rules file names it outright (no template), for routing to write in. */
+  readonly constantResource: string | undefined
   /** The parameters as written in the rules file. */
   readonly params: Readonly<Record<string, unknown>>
   /** The parameters with every `${…}` rendered for this message. */
@@ -86,6 +88,15 @@ const compileValue = (
 const resolver = (source: FieldSource<Env>): Resolver =>
   "constant" in source ? () => source.constant : source.compute
 
+/** The resource an action addresses when it is written out in the file (not a template). */
+const constantResource = (type: string, params: Readonly<Record<string, unknown>>): string | undefined => {
+  let value: unknown = params
+  for (const key of RESOURCE_FIELDS[type] ?? []) {
+    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
+  }
+  return typeof value === "string" && !value.includes("${") ? value : undefined
+}
+
 const compileAction = (
   action: Action,
   field: string,
@@ -101,6 +112,7 @@ const compileAction = (
     type,
     failedAction: failedActionName(type),
     failedResource: resourceReader(type),
+    constantResource: constantResource(type, params),
     params,
     resolveIn,
     resolve: (message, context) => resolveIn(messageEnv(PreparedMessage.from(message), context, version)),

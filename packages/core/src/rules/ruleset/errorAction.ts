@@ -51,7 +51,7 @@ export const failedActionName = (type: string): string =>
   `${type.charAt(0).toUpperCase()}${type.slice(1)}Action`
 
 /** The field that names what each action type writes to. */
-const RESOURCE_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
+export const RESOURCE_FIELDS: Readonly<Record<string, ReadonlyArray<string>>> = {
   kinesis: ["streamName"],
   firehose: ["deliveryStreamName"],
   openSearch: ["index"],

@@ -43,16 +43,28 @@ const closureMatcher =
 
 export const ruleMatcher = (rule: CompiledTopicRule): RuleMatcher => {
   const text = JSON.stringify
-  const resolves = rule.actions.map((_, i) => `const p${i} = actions[${i}].resolveIn(env)`)
-  const invocations = rule.actions.map(
-    (action, i) =>
+  // Each action's builders arrive as their own parameters (r0, f0, …): no loads, own call sites.
+  const resolves = rule.actions.map((_, i) => `const p${i} = r${i}(env)`)
+  const invocations = rule.actions.map((action, i) => {
+    const resource = action.constantResource === undefined ? `f${i}(p${i})` : text(action.constantResource)
+    return (
       `{ ruleName: ${text(rule.name)}, actionIndex: ${i}, type: ${text(action.type)}, params: p${i}, ` +
-      `payload: output, failedAction: ${text(action.failedAction)}, failedResource: actions[${i}].failedResource(p${i}) }`,
-  )
+      `payload: output, failedAction: ${text(action.failedAction)}, failedResource: ${resource} }`
+    )
+  })
+  const builders = rule.actions.flatMap((_, i) => [`r${i}`, `f${i}`])
   // A pass-through rule (`SELECT * FROM …`) has nothing to evaluate: the payload is the output.
+  const direct = rule.rule.directSelect
   const evaluate = rule.rule.isPassthrough
     ? "const output = env.message.passthrough"
-    : `let output
+    : direct !== undefined
+      ? `let output
+    try {
+      output = select(env)
+    } catch {
+      return undefined
+    }`
+      : `let output
     try {
       output = compiled.outputIn(env)
     } catch {
@@ -65,12 +77,18 @@ export const ruleMatcher = (rule: CompiledTopicRule): RuleMatcher => {
     return { ruleName: ${text(rule.name)}, output, invocations: [${invocations.join(", ")}] }
   }`
   try {
-    const factory = new Function("compiled", "actions", "NO_OUTPUT", body) as (
+    const factory = new Function("compiled", "NO_OUTPUT", "select", ...builders, body) as (
       compiled: CompiledRule,
-      actions: ReadonlyArray<CompiledAction>,
       noOutput: typeof NO_OUTPUT,
+      select: ((env: Env) => unknown) | undefined,
+      ...builders: ReadonlyArray<unknown>
     ) => RuleMatcher
-    return factory(rule.rule, rule.actions, NO_OUTPUT)
+    return factory(
+      rule.rule,
+      NO_OUTPUT,
+      direct,
+      ...rule.actions.flatMap((action) => [action.resolveIn, action.failedResource]),
+    )
   } catch {
     return closureMatcher(rule)
   }

@@ -10,7 +10,7 @@
  */
 import { type CompiledRule, NO_OUTPUT } from "../compile/compileRule.ts"
 import type { Env } from "../compile/evaluator.ts"
-import type { CompiledAction, CompiledTopicRule } from "./compileTopicRule.ts"
+import type { CompiledTopicRule } from "./compileTopicRule.ts"
 import type { ActionInvocation, RuleMatch } from "./ruleSet.ts"
 
 export type RuleMatcher = (env: Env) => RuleMatch | undefined

@@ -17,6 +17,7 @@
  */
 import { readFileSync } from "node:fs"
 import { createServer, type Server } from "node:net"
+import { loadavg } from "node:os"
 import { monitorEventLoopDelay } from "node:perf_hooks"
 import { startFleet } from "@sluice/device"
 import { mosquittoBinary, startMosquitto } from "@sluice/testkit"
@@ -35,10 +36,17 @@ export interface SimBenchRow {
   readonly errors: number
   /** This process, % of one core. */
   readonly processCpuPercent: number
+  /** CPU time this process spent per acknowledged reading: the cost that sets the limit, and
+   * far less sensitive to other work on the machine than the rate itself. */
+  readonly cpuMicrosPerReading: number
+  /** One core's worth of readings per second at that cost (1e6 / cpuMicrosPerReading). */
+  readonly projectedPerCore: number
   /** The broker process (mosquitto only), % of one core. */
   readonly brokerCpuPercent: number | undefined
   readonly rssMiB: number
   readonly eventLoopDelayP99Ms: number
+  /** The machine's 1-minute load average at the end of the window: above 2, other work shared these 2 cores. */
+  readonly loadAverage: number
   readonly holds: boolean
 }
 
@@ -132,12 +140,17 @@ const measure = async (
     dropped: after.dropped,
     errors: after.errors,
     processCpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1e6 / wall),
+    cpuMicrosPerReading: Math.round((cpu.user + cpu.system) / Math.max(1, after.acked - before.acked)),
+    projectedPerCore: Math.round(
+      (1e6 * Math.max(1, after.acked - before.acked)) / Math.max(1, cpu.user + cpu.system),
+    ),
     brokerCpuPercent:
       brokerCpuBefore === undefined || brokerCpuAfter === undefined
         ? undefined
         : Math.round((100 * (brokerCpuAfter - brokerCpuBefore)) / wall),
     rssMiB: Math.round(rssMiB),
     eventLoopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     holds: after.connected === devices && percentOfTarget >= 98 && after.queued === 0 && after.dropped === 0,
   }
 }
@@ -154,8 +167,9 @@ export async function measureFleets(options: SimBenchOptions = {}): Promise<Read
     log(
       `sim: ${devices} devices: ${row.connected} connected in ${row.connectSeconds.toFixed(1)} s, ` +
         `${row.ackedPerSecond}/s acked of ${row.targetPerSecond}/s (${row.percentOfTarget} %), ` +
-        `cpu ${row.processCpuPercent} % (broker ${row.brokerCpuPercent ?? "in-process"} %), rss ${row.rssMiB} MiB, ` +
-        `loop p99 ${row.eventLoopDelayP99Ms} ms → ${row.holds ? "holds" : "does not hold"}`,
+        `cpu ${row.processCpuPercent} % (broker ${row.brokerCpuPercent ?? "in-process"} %), ${row.cpuMicrosPerReading} µs/reading ` +
+        `(≈ ${row.projectedPerCore}/s per core), rss ${row.rssMiB} MiB, ` +
+        `loop p99 ${row.eventLoopDelayP99Ms} ms, load ${row.loadAverage} → ${row.holds ? "holds" : "does not hold"}`,
     )
     rows.push(row)
   }
@@ -178,8 +192,9 @@ export async function benchSim(options: SimBenchOptions = {}): Promise<BenchRow[
     ratio: row.ackedPerSecond / 100,
     target: `${row.targetPerSecond}/s`,
     note:
-      `${row.percentOfTarget} % of target, cpu ${row.processCpuPercent} % of a core, broker ${row.brokerCpuPercent ?? "in-process"} %, ` +
-      `rss ${row.rssMiB} MiB, loop p99 ${row.eventLoopDelayP99Ms} ms${row.holds ? "" : " — does not hold"}`,
+      `${row.percentOfTarget} % of target, cpu ${row.processCpuPercent} % of a core (${row.cpuMicrosPerReading} µs/reading), ` +
+      `broker ${row.brokerCpuPercent ?? "in-process"} %, ` +
+      `rss ${row.rssMiB} MiB, loop p99 ${row.eventLoopDelayP99Ms} ms, load ${row.loadAverage}${row.holds ? "" : " — does not hold"}`,
   }))
 }
 

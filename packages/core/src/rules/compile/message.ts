@@ -7,6 +7,11 @@
  * is not UTF-8 JSON is binary, and field references on it are Undefined), the bytes from the
  * JSON (for `encode(*, 'base64')` and the error action's base64 payload), and, for SQL version
  * 2015-10-08 rules only, a second reading that keeps `10.0` a Decimal. Parsing never throws.
+ *
+ * Two more things are remembered per message, because rules mostly share them: the last topic
+ * filter tested and its answer (rules on the same filter test the topic once), and the
+ * evaluation environment, which is the prepared message itself for its first context and SQL
+ * version (routing allocates no environment per message; see `messageEnv`).
  */
 import { readDecimalJson } from "../values/decimalJson.ts"
 import type { SqlValue, SqlVersion } from "../values/sqlValue.ts"

@@ -3,9 +3,11 @@
  * KPL, trailing separators, dedupe, ordered vs parallel, Fatal, and dead-letter failures.
  */
 import type { KinesisStreamEvent as AwsKinesisStreamEvent, KinesisStreamHandler } from "aws-lambda"
-import { describe, expect, it } from "vitest"
+import { Effect } from "effect"
+import { describe, expect, it, vi } from "vitest"
 import {
   aggregate,
+  consoleDeadLetters,
   Fatal,
   type Item,
   KinesisBatchFailed,
@@ -135,6 +137,42 @@ describe("kinesisConsumer: poison never blocks the shard", () => {
       expect.stringMatching(/^the table rejects the write: table item record is \d+ bytes/),
     ])
     expect((await table.scanLatest()).map((i) => i.ts)).toEqual([ts(2)])
+  })
+})
+
+describe("kinesisConsumer: the default dead letters", () => {
+  it("writes one JSON line per dead letter to stderr, for CloudWatch Logs", async () => {
+    const lines: string[] = []
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk))
+      return true
+    })
+    try {
+      const handler = kinesisConsumer({ table: mapTable() })
+      expect(await handler(kinesisEvent([{ data: "oops", sequence: 3 }]))).toEqual({ batchItemFailures: [] })
+    } finally {
+      spy.mockRestore()
+    }
+    expect(lines).toHaveLength(1)
+    expect(lines[0]?.endsWith("\n")).toBe(true)
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: "ERROR",
+      type: "sluice.deadLetter",
+      deadLetter: {
+        id: `telemetry/shardId-000000000000/${sequenceNumberOf(3)}/0`,
+        payload: Buffer.from("oops").toString("base64"),
+        source: { sequenceNumber: sequenceNumberOf(3) },
+      },
+    })
+  })
+
+  it("remembers the latest letters it wrote, by id", async () => {
+    const target = consoleDeadLetters({ write: () => {}, keep: 2 })
+    const handler = kinesisConsumer({ table: mapTable(), deadLetters: target })
+    await handler(kinesisEvent([{ data: "a" }, { data: "b" }, { data: "c" }]))
+    await handler(kinesisEvent([{ data: "c", sequence: 2 }]))
+    const kept = await Effect.runPromise(target.service.list())
+    expect(kept.map((l) => l.source?.sequenceNumber)).toEqual([sequenceNumberOf(1), sequenceNumberOf(2)])
   })
 })
 

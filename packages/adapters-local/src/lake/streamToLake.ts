@@ -114,14 +114,14 @@ export const makeLakeFeeder = (options: LakeFeederOptions = {}) =>
     const commit: Effect.Effect<void, CheckpointError> = Effect.gen(function* () {
       const durable = yield* progress.durableCount()
       for (const [shardId, shard] of shards) {
-        let last: string | undefined
-        while (shard.pending.length > 0 && (shard.pending[0]?.ticket ?? 0) < durable) {
-          last = shard.pending.shift()?.sequenceNumber
-        }
-        if (last !== undefined) {
-          yield* checkpoints.set(consumer, shardId, last)
-          stats.checkpoints++
-        }
+        let count = 0
+        while (count < shard.pending.length && (shard.pending[count]?.ticket ?? 0) < durable) count++
+        if (count === 0) continue
+        const last = shard.pending[count - 1]?.sequenceNumber as string
+        yield* checkpoints.set(consumer, shardId, last)
+        // Only once stored: a refused write leaves them pending, so the next commit retries it.
+        shard.pending.splice(0, count)
+        stats.checkpoints++
       }
     })
 

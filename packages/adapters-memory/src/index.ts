@@ -26,6 +26,13 @@ export {
   type MemoryObjectStoreState,
   memoryObjectStore,
 } from "./objectStore/memoryObjectStore.ts"
+export * as MemoryProjectionStore from "./projectionStore/memoryProjectionStore.ts"
+export {
+  type MemoryProjectionStore as MemoryProjectionStoreFacade,
+  type MemoryProjectionStoreOptions,
+  type MemoryProjectionStoreState,
+  memoryProjectionStore,
+} from "./projectionStore/memoryProjectionStore.ts"
 export type {
   MemorySearchIndexOptions,
   MemorySearchIndexState,

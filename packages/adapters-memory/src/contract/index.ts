@@ -8,6 +8,7 @@ import type {
   DeadLetters,
   DeliveryStream,
   ObjectStore,
+  ProjectionStore,
   SearchIndex,
   Stream,
   Table,
@@ -16,6 +17,7 @@ import { checkpointsSuite } from "./checkpointsSuite.ts"
 import { deadLettersSuite } from "./deadLettersSuite.ts"
 import { type DeliveredLines, deliveryStreamSuite } from "./deliveryStreamSuite.ts"
 import { objectStoreSuite } from "./objectStoreSuite.ts"
+import { projectionStoreSuite } from "./projectionStoreSuite.ts"
 import type { LayerFactory } from "./run.ts"
 import { searchIndexSuite } from "./searchIndexSuite.ts"
 import { streamSuite } from "./streamSuite.ts"
@@ -30,6 +32,7 @@ export interface AdapterFamily {
   readonly objectStore?: LayerFactory<ObjectStore>
   /** A delivery stream together with what it delivered (see deliveryStreamSuite.ts). */
   readonly deliveryStream?: LayerFactory<DeliveryStream | DeliveredLines>
+  readonly projectionStore?: LayerFactory<ProjectionStore>
   /** Runs of the model-based property test (lower it for slow stores). */
   readonly propertyRuns?: number
 }
@@ -48,12 +51,14 @@ export const suite = (name: string, family: AdapterFamily): void => {
   if (family.checkpoints) checkpointsSuite(name, family.checkpoints, runs)
   if (family.objectStore) objectStoreSuite(name, family.objectStore, runs)
   if (family.deliveryStream) deliveryStreamSuite(name, family.deliveryStream)
+  if (family.projectionStore) projectionStoreSuite(name, family.projectionStore, runs)
 }
 
 export { checkpointsSuite } from "./checkpointsSuite.ts"
 export { deadLettersSuite } from "./deadLettersSuite.ts"
 export { DeliveredLines, deliveryStreamSuite } from "./deliveryStreamSuite.ts"
 export { HOSTILE_KEYS, objectStoreSuite } from "./objectStoreSuite.ts"
+export { projectionStoreSuite } from "./projectionStoreSuite.ts"
 export { type LayerFactory, runWith } from "./run.ts"
 export { searchIndexSuite } from "./searchIndexSuite.ts"
 export { readAll, readEverything, streamSuite } from "./streamSuite.ts"

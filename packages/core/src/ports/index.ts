@@ -4,6 +4,19 @@ export { type DeadLetter, DeadLetters, type DeadLettersError, deadLetterIdOf } f
 export { DeliveryStream, type DeliveryStreamError, type PutRecordResult } from "./deliveryStream.ts"
 export { type ObjectInfo, ObjectStore, type ObjectStoreError, type PutObjectOptions } from "./objectStore.ts"
 export {
+  type CommitResult,
+  type KeyCommit,
+  type ProgressStatus,
+  type ProjectionProgress,
+  type ProjectionRegistration,
+  ProjectionStore,
+  type ProjectionStoreError,
+  type PutProgressResult,
+  type StoredState,
+  type ViewRecord,
+  type ViewScan,
+} from "./projectionStore.ts"
+export {
   type BulkItemResult,
   type DeviceHits,
   type FieldRange,

@@ -8,6 +8,7 @@
  *       checkpoints/<consumer>.json    consumer checkpoints (stream/localCheckpoints.ts)
  *       table.sqlite                   readings and latest states (table/sqliteTable.ts), + -wal, -shm
  *       deadletters.sqlite             dead letters with reasons (table/sqliteDeadLetters.ts)
+ *       projections.sqlite             projections' views, states and progress (projections/)
  *       lake/                          the data lake (lake/)
  */
 import { join, resolve } from "node:path"
@@ -21,6 +22,7 @@ export interface DataDirLayout {
   readonly checkpoints: string
   readonly table: string
   readonly deadLetters: string
+  readonly projections: string
   readonly lake: string
 }
 
@@ -36,6 +38,7 @@ export const dataDirLayout = (
     checkpoints: join(root, "checkpoints"),
     table: join(root, "table.sqlite"),
     deadLetters: join(root, "deadletters.sqlite"),
+    projections: join(root, "projections.sqlite"),
     lake: join(root, "lake"),
   }
 }

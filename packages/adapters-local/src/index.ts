@@ -23,8 +23,9 @@ export type { KinesisLambdaHandler } from "./eventSourceMapping/shardPoller.ts"
 export type { ShardStatus } from "./eventSourceMapping/shardStatus.ts"
 // data lake: filesystem object store, local delivery stream (Firehose on one machine), its feeder, DuckDB queries
 export * from "./lake/index.ts"
+// projections: the SQLite projection store, the lake as history
+export * from "./projections/index.ts"
 export * from "./query/index.ts"
-
 // stream log and checkpoints
 export * as LocalCheckpoints from "./stream/localCheckpoints.ts"
 export {

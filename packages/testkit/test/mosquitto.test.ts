@@ -45,7 +45,9 @@ afterAll(async () => {
 })
 
 describe("startMosquitto", () => {
-  it("starts a broker on a free loopback port that answers MQTT, and stops it", async () => {
+  it("starts a broker on a free loopback port that answers MQTT, and stops it", {
+    timeout: 20_000,
+  }, async () => {
     const broker = await startMosquitto()
     brokers.push(broker)
     expect(broker.url).toBe(`mqtt://127.0.0.1:${broker.port}`)
@@ -58,7 +60,9 @@ describe("startMosquitto", () => {
     await expect(mqttPing(broker.port)).rejects.toThrow(/ECONNREFUSED/)
   })
 
-  it("comes back on the same port after stop, and two brokers get two ports", async () => {
+  it("comes back on the same port after stop, and two brokers get two ports", {
+    timeout: 20_000,
+  }, async () => {
     const a = await startMosquitto()
     const b = await startMosquitto()
     brokers.push(a, b)
@@ -73,13 +77,19 @@ describe("startMosquitto", () => {
   it("keeps state across a restart with persistence (a retained message here)", async () => {
     const broker = await startMosquitto({ persistence: true })
     brokers.push(broker)
-    // PUBLISH QoS 0, retain, topic "t", payload "kept", after a CONNECT.
+    // CONNECT, then PUBLISH QoS 1 with retain to "t", and wait for its PUBACK: only then is
+    // the message the broker's to keep.
     await new Promise<void>((resolve, reject) => {
       const socket = connectTcp({ host: "127.0.0.1", port: broker.port }, () => {
         socket.write(connectPacket("writer"))
-        socket.write(Buffer.from([0x31, 7, 0, 1, 0x74, ...Buffer.from("kept")]))
-        socket.write(Buffer.from([0xe0, 0])) // DISCONNECT
-        socket.end(resolve)
+        socket.write(Buffer.from([0x33, 9, 0, 1, 0x74, 0, 1, ...Buffer.from("kept")]))
+      })
+      let buffer = Buffer.alloc(0)
+      socket.on("data", (data) => {
+        buffer = Buffer.concat([buffer, data])
+        if (buffer.includes(Buffer.from([0x40, 2, 0, 1]))) {
+          socket.end(Buffer.from([0xe0, 0]), () => resolve()) // DISCONNECT
+        }
       })
       socket.once("error", reject)
     })
@@ -103,7 +113,7 @@ describe("startMosquitto", () => {
       socket.once("error", reject)
     })
     expect(received).toBe("kept")
-  })
+  }, 20_000)
 
   describe("with mutual TLS", () => {
     let certs: TestCertificates

@@ -125,7 +125,7 @@ describe("lake objects: damage at rest at every byte is always detectable", () =
           damage === "cut"
             ? last.body.subarray(0, k)
             : damage === "flip"
-              ? Buffer.from(last.body).fill(last.body[k] ^ 0xff, k, k + 1)
+              ? Buffer.from(last.body).fill((last.body[k] as number) ^ 0xff, k, k + 1)
               : Buffer.from(last.body).fill(0, k)
         let read: string | undefined
         try {

@@ -13,6 +13,10 @@
  * repeats work, which idempotent handlers absorb; the newest value is retried with the next
  * settlement and at stop.
  *
+ * Tumbling windows (TumblingWindowInSeconds > 0, shardWindow.ts): batches stop at a window's
+ * boundary, invocations carry the window's fields and state, and the window's checkpoint waits for
+ * its final invocation, which is retried until it succeeds.
+ *
  * Stop: the loop finishes the invocation in flight and its settlement, then exits; sleeps
  * (idle polling, retry backoff) end at once. A handler that times out keeps running in the
  * background (there is no sandbox to freeze), so its retry may overlap it — idempotent writes
@@ -21,10 +25,6 @@
 import { randomUUID } from "node:crypto"
 import {
   backoffDelayMs,
-  type Checkpoints,
-  type EsmKinesisEvent,
-  type EventSourceIdentity,
-  type EventSourceMappingConfig,
   type InvocationOutcome,
   initialMappingState,
   isTransient,
@@ -32,44 +32,23 @@ import {
   type MappingState,
   onFailureRecordOf,
   planStep,
-  type RetryPolicy,
   type Settlement,
   type StartPosition,
-  type Stream,
   type StreamRecord,
   settleExpiry,
   settleInvocation,
   toDeliveryError,
   verdictOf,
+  windowVerdict,
 } from "@sluice/core"
 import { Cause, Effect, Exit } from "effect"
-import { type LambdaContext, lambdaContextOf } from "./lambdaContext.ts"
-import { emptyShardStatus, type OnFailureRecordSender, type ShardStatus } from "./shardStatus.ts"
-import type { StopSignal } from "./stopSignal.ts"
+import { invokeWithTimeout } from "./invokeHandler.ts"
+import { lambdaContextOf } from "./lambdaContext.ts"
+import type { ShardPollerSettings } from "./shardPollerSettings.ts"
+import { emptyShardStatus, type ShardStatus } from "./shardStatus.ts"
+import { ShardWindow } from "./shardWindow.ts"
 
-/** Any Lambda handler for Kinesis: `kinesisConsumer(…)` or your own. */
-export type KinesisLambdaHandler = (event: EsmKinesisEvent, context: LambdaContext) => unknown
-
-export interface ShardPollerSettings {
-  readonly shardId: string
-  readonly consumer: string
-  readonly stream: Stream["Service"]
-  readonly checkpoints: Checkpoints["Service"]
-  readonly handler: KinesisLambdaHandler
-  readonly config: EventSourceMappingConfig
-  readonly source: EventSourceIdentity
-  readonly functionName: string
-  readonly functionArn: string
-  readonly startingPosition: StartPosition
-  readonly timeoutMs: number
-  readonly pollIntervalMs: number
-  readonly retryPolicy: RetryPolicy
-  readonly now: () => number
-  readonly random: () => number
-  readonly sendDiscard: OnFailureRecordSender
-  readonly onError: (message: string) => void
-  readonly stop: StopSignal
-}
+export type { KinesisLambdaHandler, ShardPollerSettings } from "./shardPollerSettings.ts"
 
 const run = async <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
   const exit = await Effect.runPromiseExit(effect)
@@ -85,9 +64,18 @@ export class ShardPoller {
   private state: MappingState = initialMappingState
   private lastEmptyReadAt = Number.NEGATIVE_INFINITY
   private unsavedCheckpoint: string | undefined
+  /** The shard's tumbling window, when TumblingWindowInSeconds > 0. */
+  private readonly window: ShardWindow | undefined
 
   constructor(private readonly s: ShardPollerSettings) {
     this.status = emptyShardStatus(s.shardId)
+    this.window =
+      s.config.tumblingWindowInSeconds > 0
+        ? new ShardWindow(s.config.tumblingWindowInSeconds, {
+            shardId: s.shardId,
+            streamArn: s.source.streamArn,
+          })
+        : undefined
   }
 
   async run(): Promise<void> {
@@ -105,30 +93,37 @@ export class ShardPoller {
       while (!this.s.stop.stopping) {
         position = await this.readMore(position)
         const now = this.s.now()
-        const step = planStep(
-          this.s.config,
-          this.state,
-          this.buffer,
-          now,
-          this.s.source,
-          this.readAt[0] ?? now,
-        )
+        const window = this.window
+        if (window?.due(this.buffer, now)) {
+          await this.finalizeWindow(window)
+          continue
+        }
+        // Under tumbling windows a batch ends at the window's boundary, which counts as full.
+        const batchable = window?.batchable(this.buffer) ?? this.buffer.length
+        const visible = batchable < this.buffer.length ? this.buffer.slice(0, batchable) : this.buffer
+        let step = planStep(this.s.config, this.state, visible, now, this.s.source, this.readAt[0] ?? now)
+        if (step._tag === "Wait" && batchable > 0 && batchable < this.buffer.length)
+          step = { _tag: "Invoke", count: batchable }
         if (step._tag === "Wait") {
           // Poll cadence runs on real time; the window's end on the mapping's clock.
           const untilPoll = this.lastEmptyReadAt + this.s.pollIntervalMs - performance.now()
           const untilWindow = step.untilMs === undefined ? untilPoll : step.untilMs - now
           await this.s.stop.sleep(Math.max(0, Math.min(untilWindow, untilPoll)))
         } else if (step._tag === "Expire") {
-          await this.apply(settleExpiry(this.state, this.buffer, step.count))
+          const settlement = settleExpiry(this.state, this.buffer, step.count)
+          await this.apply(window === undefined ? settlement : window.holdExpiry(settlement))
         } else {
           const batch = this.buffer.slice(0, step.count)
-          const outcome = await this.invoke(batch)
-          const verdict = verdictOf(batch, outcome, this.s.config.reportBatchItemFailures)
+          const base = kinesisEventOf(batch, this.s.source)
+          const outcome = await this.invoke(batch, window === undefined ? base : window.eventFor(batch, base))
+          let verdict = verdictOf(batch, outcome, this.s.config.reportBatchItemFailures)
+          if (window !== undefined) verdict = windowVerdict(verdict, outcome)
           if (verdict._tag === "Failed") {
             this.status.failedInvocations++
             this.note(`invocation failed: ${verdict.reason}`)
           } else if (verdict._tag === "PartiallyFailed") this.status.partialFailures++
-          await this.apply(settleInvocation(this.s.config, this.state, batch, verdict))
+          const settlement = settleInvocation(this.s.config, this.state, batch, verdict)
+          await this.apply(window === undefined ? settlement : window.absorb(verdict, outcome, settlement))
         }
       }
     } catch (error) {
@@ -176,35 +171,42 @@ export class ShardPoller {
     }
   }
 
-  private async invoke(batch: ReadonlyArray<StreamRecord>): Promise<InvocationOutcome> {
+  private async invoke(batch: ReadonlyArray<StreamRecord>, event: unknown): Promise<InvocationOutcome> {
     const started = this.s.now()
     this.status.state = "invoking"
     this.status.invocations++
-    this.status.iteratorAgeMs = Math.max(
-      0,
-      started - (batch[batch.length - 1] as StreamRecord).approximateArrivalTimestamp,
-    )
+    const newest = batch[batch.length - 1]
+    if (newest !== undefined)
+      this.status.iteratorAgeMs = Math.max(0, started - newest.approximateArrivalTimestamp)
     const context = lambdaContextOf({
       functionName: this.s.functionName,
       deadline: started + this.s.timeoutMs,
       now: this.s.now,
       region: this.s.source.region,
     })
-    const event = kinesisEventOf(batch, this.s.source)
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<InvocationOutcome>((resolve) => {
-      timer = setTimeout(() => resolve({ _tag: "TimedOut", afterMs: this.s.timeoutMs }), this.s.timeoutMs)
-    })
-    const call = (async () => this.s.handler(event, context))().then(
-      (response): InvocationOutcome => ({ _tag: "Returned", response }),
-      (error: unknown): InvocationOutcome => ({ _tag: "Threw", error }),
-    )
     try {
-      return await Promise.race([call, timedOut])
+      return await invokeWithTimeout(this.s.handler, event, context, this.s.timeoutMs)
     } finally {
-      clearTimeout(timer)
       this.status.state = "polling"
     }
+  }
+
+  /** The window's final invocation; on failure the shard waits (backoff) and it is due again. */
+  private async finalizeWindow(window: ShardWindow): Promise<void> {
+    const outcome = await this.invoke([], window.finalEvent())
+    const verdict = verdictOf([], outcome, this.s.config.reportBatchItemFailures)
+    if (verdict._tag === "Succeeded") {
+      const checkpoint = window.finalSucceeded()
+      if (checkpoint === undefined) return
+      this.unsavedCheckpoint = checkpoint
+      await this.flushCheckpoint(5)
+      return
+    }
+    this.status.failedInvocations++
+    this.status.retries++
+    const reason = verdict._tag === "Failed" ? verdict.reason : "it reported failed records"
+    this.note(`final invocation of the window failed: ${reason}`)
+    await this.s.stop.sleep(backoffDelayMs(this.s.retryPolicy, window.finalFailures++, this.s.random()))
   }
 
   private async apply(settlement: Settlement): Promise<void> {

@@ -15,6 +15,7 @@ export {
   RECORD_AGE_MAX_SECONDS,
   RECORD_AGE_MIN_SECONDS,
   RETRY_ATTEMPTS_MAX,
+  TUMBLING_WINDOW_MAX_SECONDS,
 } from "./eventSourceMappingConfig.ts"
 export {
   initialMappingState,
@@ -46,3 +47,21 @@ export {
   onFailureRecordOf,
 } from "./eventSourceMappingFailure.ts"
 export { type BatchVerdict, type InvocationOutcome, verdictOf } from "./eventSourceMappingResponse.ts"
+export {
+  afterFinal,
+  afterInvocation,
+  type EsmKinesisWindowEvent,
+  holdCheckpoint,
+  initialWindowState,
+  replyState,
+  type TumblingWindow,
+  WINDOW_STATE_MAX_BYTES,
+  type WindowFields,
+  type WindowState,
+  windowBatchable,
+  windowDue,
+  windowFieldsOf,
+  windowOfArrival,
+  windowTime,
+  windowVerdict,
+} from "./eventSourceMappingWindows.ts"

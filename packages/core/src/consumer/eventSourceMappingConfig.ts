@@ -19,6 +19,8 @@ export const RETRY_ATTEMPTS_MAX = 10_000
 /** MaximumRecordAgeInSeconds: -1 (infinite, the default) or 60 to 604,800 (7 days). */
 export const RECORD_AGE_MIN_SECONDS = 60
 export const RECORD_AGE_MAX_SECONDS = 604_800
+/** TumblingWindowInSeconds: 0 (no windows, the default) to 900 (eventSourceMappingWindows.ts). */
+export const TUMBLING_WINDOW_MAX_SECONDS = 900
 /** A synchronous Lambda invocation's request payload is at most 6 MB (Lambda quotas). */
 export const INVOCATION_PAYLOAD_MAX_BYTES = 6 * 1024 * 1024
 
@@ -33,6 +35,8 @@ export interface EventSourceMappingConfig {
   readonly reportBatchItemFailures: boolean
   /** Largest event, as JSON bytes. */
   readonly maximumPayloadBytes: number
+  /** 0: no tumbling windows. */
+  readonly tumblingWindowInSeconds: number
 }
 
 export const defaultMappingConfig: EventSourceMappingConfig = {
@@ -43,6 +47,7 @@ export const defaultMappingConfig: EventSourceMappingConfig = {
   bisectBatchOnFunctionError: false,
   reportBatchItemFailures: true,
   maximumPayloadBytes: INVOCATION_PAYLOAD_MAX_BYTES,
+  tumblingWindowInSeconds: 0,
 }
 
 const isIntIn = (value: number, min: number, max: number) =>
@@ -65,6 +70,10 @@ export const mappingConfigProblems = (config: EventSourceMappingConfig): Readonl
   if (age !== -1 && !isIntIn(age, RECORD_AGE_MIN_SECONDS, RECORD_AGE_MAX_SECONDS))
     problems.push(
       `MaximumRecordAgeInSeconds must be -1 or an integer from ${RECORD_AGE_MIN_SECONDS} to ${RECORD_AGE_MAX_SECONDS}, not ${age}`,
+    )
+  if (!isIntIn(config.tumblingWindowInSeconds, 0, TUMBLING_WINDOW_MAX_SECONDS))
+    problems.push(
+      `TumblingWindowInSeconds must be an integer from 0 to ${TUMBLING_WINDOW_MAX_SECONDS}, not ${config.tumblingWindowInSeconds}`,
     )
   if (!isIntIn(config.maximumPayloadBytes, 1, INVOCATION_PAYLOAD_MAX_BYTES))
     problems.push(`the payload limit must be from 1 to ${INVOCATION_PAYLOAD_MAX_BYTES} bytes`)

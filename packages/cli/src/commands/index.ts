@@ -8,6 +8,7 @@ import { invokeFirehoseCommand } from "./invokeFirehose.ts"
 import { invokeKinesisCommand } from "./invokeKinesis.ts"
 import { lakeCompactCommand } from "./lakeCompact.ts"
 import { queryCommand } from "./query.ts"
+import { replayCommand } from "./replay.ts"
 import { ruleTestCommand } from "./ruleTest.ts"
 import { simCommand } from "./sim.ts"
 import { tableScanCommand } from "./tableScan.ts"
@@ -19,6 +20,7 @@ export const commands: ReadonlyArray<Command> = [
   ruleTestCommand,
   queryCommand,
   lakeCompactCommand,
+  replayCommand,
   invokeKinesisCommand,
   invokeFirehoseCommand,
   tableScanCommand,

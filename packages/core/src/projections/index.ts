@@ -1,6 +1,7 @@
 // Event sourcing (issue 11): projections as pure folds over the history, applied by the consumer,
 // rebuilt and replayed from the stream or the lake.
 export { type ApplyOptions, type ApplyResult, applyEvents } from "./applyEvents.ts"
+export { type ProjectionBatchOptions, processKinesisBatchWithProjections } from "./consumerBatch.ts"
 export {
   applyConsumerProjections,
   type ConsumerProjectionSettings,
@@ -47,6 +48,7 @@ export {
   validateProjections,
 } from "./projection.ts"
 export { ensureRegistered, progressIn, type Registered, updateProgress } from "./projectionRegistry.ts"
+export { noProjectionStore, type ProjectionStoreLike, projectionStoreServiceOf } from "./projectionStoreOf.ts"
 export { type LakeHistory, type LakeObject, replayLake } from "./replayLake.ts"
 export type { ProjectionReplayReport, ReplayProgress, ReplayReport, ReplaySettings } from "./replayRuns.ts"
 export { replayStream } from "./replayStream.ts"

@@ -54,4 +54,5 @@ export {
   type KinesisBatchSummary,
   type KinesisConsumerOptions,
   type KinesisConsumerSettings,
+  type StoredEntry,
 } from "./kinesisOptions.ts"

@@ -17,6 +17,10 @@
  * appears there: it is dead-lettered and does not block the shard. A `Fatal` table or
  * dead-letter error fails the Effect (the plain handler throws, and Lambda retries the whole
  * batch under the event source mapping's retry settings).
+ *
+ * For projections (`collectStored`), the result also lists the stored entries before the first
+ * retry; `latestState: false` leaves the latest-state records alone. Neither costs anything
+ * per record when off.
  */
 import { Effect, Option } from "effect"
 import { defaultRetryPolicy } from "../delivery/retryPolicy.ts"
@@ -31,6 +35,7 @@ import {
   DEFAULT_DEADLINE_MARGIN_MS,
   type KinesisBatchOptions,
   type KinesisBatchResult,
+  type StoredEntry,
 } from "./kinesisOptions.ts"
 
 const positiveInteger = (name: string, value: number | undefined, fallback: number): number => {
@@ -88,6 +93,27 @@ const tallyEntries = (
   }
 }
 
+/** The stored entries before the first retry, for projections (`collectStored`). */
+const storedBefore = (
+  lowest: string | undefined,
+  state: BatchState,
+  ordinals: ReadonlyArray<number>,
+  entries: ReadonlyArray<Entry>,
+): StoredEntry[] => {
+  const stored: StoredEntry[] = []
+  for (let k = 0; k < ordinals.length; k++) {
+    const entry = entries[k] as Entry
+    if (state.fates[ordinals[k] as number] !== STORED) continue
+    if (lowest !== undefined && compareSequenceNumbers(entry.sequenceNumber, lowest) >= 0) continue
+    stored.push({
+      item: entry.item as StoredEntry["item"],
+      sequenceNumber: entry.sequenceNumber,
+      subSequenceNumber: entry.subSequenceNumber,
+    })
+  }
+  return stored
+}
+
 /** Everything from record `from` on is retried; decoded only to count its user records. */
 const tallyRest = (tally: Tally, records: KinesisStreamEvent["Records"], from: number) => {
   if (from >= records.length) return
@@ -115,6 +141,10 @@ export const processKinesisBatch = Effect.fnUntraced(function* (
   let deadlineReached = false
   let next = 0
   let ordinal = 0
+  // Projections only: the entries with readings, by ordinal (nothing is kept without them).
+  const collect = options.collectStored === true
+  const collectedOrdinals: number[] = []
+  const collectedEntries: Entry[] = []
   const remaining = () =>
     context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis() - margin
   const executeWithin = (budget: number) => ({
@@ -140,6 +170,12 @@ export const processKinesisBatch = Effect.fnUntraced(function* (
     let finished = true
     if (Number.isFinite(budget)) finished = Option.isSome(yield* Effect.timeoutOption(work, budget))
     else yield* work
+    if (collect)
+      for (let i = 0; i < entries.length; i++) {
+        if ((entries[i] as Entry).item === undefined) continue
+        collectedOrdinals.push(ordinal + i)
+        collectedEntries.push(entries[i] as Entry)
+      }
     ordinal += entries.length
     next = after
     if (!finished) {
@@ -151,8 +187,8 @@ export const processKinesisBatch = Effect.fnUntraced(function* (
   }
   // The latest-state writes may use half of the margin: it is there to finish the batch cleanly.
   const budget = context === undefined ? Number.POSITIVE_INFINITY : remaining() + margin / 2
-  if (!hasLatest(state)) {
-    // nothing stored, nothing to move
+  if (options.latestState === false || !hasLatest(state)) {
+    // nothing stored, nothing to move (or the latest-state projection is not configured)
   } else if (!Number.isFinite(budget)) yield* writeLatest(state, ordinal, executeWithin(budget))
   else if (
     budget <= 0 ||
@@ -165,6 +201,7 @@ export const processKinesisBatch = Effect.fnUntraced(function* (
   tallyEntries(tally, records, state, ordinal)
   tallyRest(tally, records, next)
   const result: KinesisBatchResult = {
+    ...(collect ? { stored: storedBefore(tally.lowest, state, collectedOrdinals, collectedEntries) } : {}),
     response: { batchItemFailures: tally.lowest === undefined ? [] : [{ itemIdentifier: tally.lowest }] },
     summary: {
       records: records.length,

@@ -14,12 +14,22 @@
  *
  * Services are converted once, when the handler is built, so a warm Lambda pays nothing per
  * invocation but the batch itself.
+ *
+ * Projections (`projections`, default the latest-state record alone): any besides the latest
+ * state run after the batch on its stored readings, against `projectionStore`; an event with
+ * tumbling-window fields carries their fold in `state` and commits it at the window's final
+ * invocation (core/projections/consumerBatch.ts). Without either, the batch runs as it always has.
  */
 import { Cause, Effect, Exit } from "effect"
 import { deadLettersServiceOf } from "../facade/plainDeadLetters.ts"
 import { tableServiceOf } from "../facade/plainTable.ts"
 import { DeadLetters } from "../ports/deadLetters.ts"
+import { ProjectionStore } from "../ports/projectionStore.ts"
 import { Table } from "../ports/table.ts"
+import { processKinesisBatchWithProjections } from "../projections/consumerBatch.ts"
+import { LATEST_STATE } from "../projections/latestState.ts"
+import { validateProjections } from "../projections/projection.ts"
+import { noProjectionStore, projectionStoreServiceOf } from "../projections/projectionStoreOf.ts"
 import { consoleDeadLetters } from "./consoleDeadLetters.ts"
 import { processKinesisBatch, validateSettings } from "./kinesisBatch.ts"
 import type { KinesisBatchResponse, KinesisStreamEvent, LambdaContextLike } from "./kinesisEvent.ts"
@@ -39,13 +49,34 @@ export const kinesisConsumer = (options: KinesisConsumerOptions): KinesisHandler
   validateSettings(options)
   const table = tableServiceOf(options.table)
   const deadLetters = deadLettersServiceOf(options.deadLetters ?? consoleDeadLetters())
-  const { table: _table, deadLetters: _deadLetters, onBatch, ...settings } = options
+  const {
+    table: _table,
+    deadLetters: _deadLetters,
+    onBatch,
+    projections = [],
+    projectionStore,
+    newProjections,
+    ...settings
+  } = options
+  validateProjections(projections)
+  const latestState = options.projections === undefined || projections.some((p) => p.name === LATEST_STATE)
+  const others = projections.filter((p) => p.name !== LATEST_STATE)
+  if (others.length > 0 && projectionStore === undefined)
+    throw new RangeError(`projections ${others.map((p) => p.name).join(", ")} need a projectionStore`)
+  const store = projectionStore === undefined ? noProjectionStore : projectionStoreServiceOf(projectionStore)
+  const base = latestState ? settings : { ...settings, latestState: false }
   return async (event, context) => {
+    const batchOptions = context === undefined ? base : { ...base, context }
+    const batch =
+      others.length === 0 && event.window === undefined
+        ? processKinesisBatch(event, batchOptions)
+        : processKinesisBatchWithProjections(event, {
+            ...batchOptions,
+            projections: others,
+            ...(newProjections === undefined ? {} : { newProjections }),
+          }).pipe(Effect.provideService(ProjectionStore, store))
     const exit = await Effect.runPromiseExit(
-      processKinesisBatch(event, context === undefined ? settings : { ...settings, context }).pipe(
-        Effect.provideService(Table, table),
-        Effect.provideService(DeadLetters, deadLetters),
-      ),
+      batch.pipe(Effect.provideService(Table, table), Effect.provideService(DeadLetters, deadLetters)),
     )
     if (Exit.isSuccess(exit)) {
       onBatch?.(exit.value.summary)

@@ -34,9 +34,18 @@ export interface KinesisStreamRecord {
   readonly invokeIdentityArn?: string
 }
 
-/** `KinesisStreamEvent` of aws-lambda. */
+/**
+ * `KinesisStreamEvent` of aws-lambda; with TumblingWindowInSeconds, also the fields of its
+ * `KinesisStreamTumblingWindowEvent` (projections/lambdaWindow.ts).
+ */
 export interface KinesisStreamEvent {
   readonly Records: ReadonlyArray<KinesisStreamRecord>
+  readonly window?: { readonly start: string; readonly end: string }
+  readonly state?: Readonly<Record<string, unknown>>
+  readonly shardId?: string
+  readonly eventSourceARN?: string
+  readonly isFinalInvokeForWindow?: boolean
+  readonly isWindowTerminatedEarly?: boolean
 }
 
 /** `KinesisStreamBatchItemFailure` of aws-lambda: the sequence number to retry from. */
@@ -50,6 +59,8 @@ export interface BatchItemFailure {
  */
 export interface KinesisBatchResponse {
   batchItemFailures: BatchItemFailure[]
+  /** Under tumbling windows: the state the next invocation of the window receives. */
+  state?: Record<string, unknown>
 }
 
 /** The part of the Lambda `Context` the consumer uses. */

@@ -9,6 +9,11 @@
 import type { RetryPolicy } from "../delivery/retryPolicy.ts"
 import type { DeadLettersLike } from "../facade/plainDeadLetters.ts"
 import type { TableLike } from "../facade/plainTable.ts"
+import type { Item } from "../ports/table.ts"
+import type { ProjectionBatchSummary } from "../projections/consumerProjections.ts"
+import type { NewProjections } from "../projections/handover.ts"
+import type { AnyProjection } from "../projections/projection.ts"
+import type { ProjectionStoreLike } from "../projections/projectionStoreOf.ts"
 import type { KinesisBatchResponse, LambdaContextLike } from "./kinesisEvent.ts"
 
 /**
@@ -46,6 +51,10 @@ export interface KinesisConsumerSettings {
 export interface KinesisBatchOptions extends KinesisConsumerSettings {
   /** The invocation's Lambda context, for its deadline. Without it there is no deadline. */
   readonly context?: LambdaContextLike
+  /** Write the devices' latest-state records (the `latest-state` projection). Default true. */
+  readonly latestState?: boolean
+  /** Hand back the stored entries before the first retry, for projections. Default false. */
+  readonly collectStored?: boolean
 }
 
 export interface KinesisConsumerOptions extends KinesisConsumerSettings {
@@ -58,6 +67,15 @@ export interface KinesisConsumerOptions extends KinesisConsumerSettings {
   readonly deadLetters?: DeadLettersLike
   /** Called with each batch's summary (metrics, logs); must not throw. */
   readonly onBatch?: (summary: KinesisBatchSummary) => void
+  /**
+   * Projections run on each batch's stored readings (core/projections). Default: the latest-state
+   * record alone, written by the batch itself; leave `latestState` out to stop writing it.
+   */
+  readonly projections?: ReadonlyArray<AnyProjection>
+  /** Where projections other than the latest state keep views, states and progress. */
+  readonly projectionStore?: ProjectionStoreLike
+  /** A projection the store has never seen waits for a rebuild (default) or starts at its first batch. */
+  readonly newProjections?: NewProjections
 }
 
 /** What became of a batch. `entries = stored + deadLettered + retry`, always. */
@@ -75,11 +93,22 @@ export interface KinesisBatchSummary {
   readonly duplicates: number
   /** True when work stopped because the deadline was near. */
   readonly deadlineReached: boolean
+  /** What the projections did, when any besides the latest state ran (or under tumbling windows). */
+  readonly projections?: ProjectionBatchSummary
+}
+
+/** A stored entry handed back for projections (`collectStored`). */
+export interface StoredEntry {
+  readonly item: Item
+  readonly sequenceNumber: string
+  readonly subSequenceNumber: number | undefined
 }
 
 export interface KinesisBatchResult {
   readonly response: KinesisBatchResponse
   readonly summary: KinesisBatchSummary
+  /** With `collectStored`: the stored entries before the first retry, in shard order. */
+  readonly stored?: ReadonlyArray<StoredEntry>
 }
 
 export const DEFAULT_CONCURRENCY = 4

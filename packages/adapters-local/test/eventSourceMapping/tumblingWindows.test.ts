@@ -7,10 +7,13 @@
  * 1 MB ends the window early.
  */
 import { memoryCheckpoints, memoryStream } from "@sluice/adapters-memory"
-import type { EsmKinesisWindowEvent } from "@sluice/core"
+import { type EsmKinesisWindowEvent, kinesisConsumer, windowAggregates } from "@sluice/core"
 import { waitFor } from "@sluice/testkit"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { startEventSourceMapping } from "../../src/eventSourceMapping/eventSourceMappingRunner.ts"
+import { sqliteProjectionStore } from "../../src/projections/sqliteProjectionStore.ts"
+import { sqliteTable } from "../../src/table/sqliteTable.ts"
 import { fastRetries, loggingCheckpoints } from "./runnerFixtures.ts"
 
 /** 2026-11-26T07:00:00Z, a multiple of 10 s. */
@@ -43,7 +46,7 @@ const setup = (reply: (event: EsmKinesisWindowEvent) => unknown) => {
     clock = at
     await stream.putRecords([{ partitionKey: "device-1", data: bytes(text) }])
   }
-  return { stream, checkpoints, events, start, put, setClock: (t: number) => (clock = t) }
+  return { stream, checkpoints, events, start, put, setClock: (t: number) => (clock = t), clock: () => clock }
 }
 
 /** A handler counting records in its state, as the guide's example does. */
@@ -178,6 +181,48 @@ describe("tumbling windows in the local event source mapping", () => {
       isFinalInvokeForWindow: false,
     })
     await runner.stop()
+  })
+
+  it("runs the real kinesisConsumer with projections on SQLite, committing views once per window", async () => {
+    const table = sqliteTable({ path: ":memory:" })
+    const store = sqliteProjectionStore({ path: ":memory:" })
+    const consumer = kinesisConsumer({
+      table,
+      deadLetters: { put: async () => {}, list: async () => [] },
+      projections: [windowAggregates({ name: "aggregates" })],
+      projectionStore: store,
+      newProjections: "start-here",
+    })
+    const world = setup(() => undefined)
+    const runner = await startEventSourceMapping({
+      stream: world.stream,
+      checkpoints: world.checkpoints.service,
+      handler: (event, context) => consumer(event, context),
+      config: { tumblingWindowInSeconds: 10 },
+      pollIntervalMs: 2,
+      retryPolicy: fastRetries,
+      now: () => world.clock(),
+    })
+    const reading = (second: number) =>
+      JSON.stringify({
+        DEVICE_NAME: "d-1",
+        TIMESTAMP: new Date(W0 + second * 1000).toISOString().slice(0, 19),
+        TEMPERATURE: second,
+        HUMIDITY: 50,
+      })
+    const views = () => Effect.runPromise(store.service.views("aggregates"))
+    for (const second of [1, 2, 3]) await world.put(reading(second), W0 + second * 1000)
+    await waitFor(async () => (await table.scan()).length === 3, { what: "the readings stored" })
+    expect(await views()).toEqual([])
+    world.setClock(W0 + 10_500)
+    await waitFor(async () => (await views()).length === 2, { what: "the window's views" })
+    expect((await views()).find((v) => v.key.includes("/minute/"))?.value).toMatchObject({
+      count: 3,
+      fields: { TEMPERATURE: { min: 1, max: 3, mean: 2 } },
+    })
+    await runner.stop()
+    table.close()
+    store.close()
   })
 
   it("refuses a window over 900 seconds, as AWS does", async () => {

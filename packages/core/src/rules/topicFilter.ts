@@ -12,8 +12,7 @@
 /** AWS IoT Core: topic names and topic filters are at most 256 bytes, UTF-8 encoded. */
 export const MAX_TOPIC_BYTES = 256
 
-const encoder = new TextEncoder()
-const utf8Length = (text: string): number => encoder.encode(text).length
+import { utf8Length } from "../telemetry/json.ts"
 
 /** Why `filter` is not a valid topic filter, or undefined when it is. */
 export const topicFilterProblem = (filter: string): string | undefined => {

@@ -9,6 +9,8 @@
  * width"), clamped to 0–1000. `substring` clamps its indices into the string and gives "" when
  * they cross, as the reference's examples show.
  */
+
+import { utf8Length } from "../../telemetry/json.ts"
 import { toDecimalNumber, toIntNumber, toStringValue } from "../values/conversions.ts"
 import type { SqlValue } from "../values/sqlValue.ts"
 import { define, type FunctionDefinition, V1, V2 } from "./definition.ts"
@@ -53,28 +55,11 @@ const pad = (side: "left" | "right"): FunctionDefinition =>
     return side === "left" ? spaces + s : s + spaces
   })
 
-export const utf8ByteLength = (s: string): number => {
-  let bytes = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x80) bytes += 1
-    else if (c < 0x800) bytes += 2
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4
-        i++
-      } else bytes += 3
-    } else bytes += 3
-  }
-  return bytes
-}
-
 export const stringFunctions: Readonly<Record<string, FunctionDefinition>> = {
   upper: ofString(V1, (s) => s.toUpperCase()),
   lower: ofString(V1, (s) => s.toLowerCase()),
   length: ofString(V2, (s) => s.length),
-  numbytes: ofString(V2, utf8ByteLength),
+  numbytes: ofString(V2, utf8Length),
   trim: ofString(V1, (s) => trimEnd(trimStart(s))),
   ltrim: ofString(V1, trimStart),
   rtrim: ofString(V1, trimEnd),

@@ -16,7 +16,8 @@
  * One process per directory: two processes checkpointing the same consumer would overwrite
  * each other's files (the event-source-mapping runner owns its consumer).
  */
-import { mkdir, readFile } from "node:fs/promises"
+import { mkdirSync } from "node:fs"
+import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { type CheckpointError, Checkpoints, Fatal, Retryable } from "@sluice/core"
 import { Effect, Layer } from "effect"
@@ -73,7 +74,7 @@ export const openLocalCheckpoints = (options: LocalCheckpointsOptions) => {
         const snapshot = file.version
         const content = `${JSON.stringify({ consumer, shards: Object.fromEntries(file.shards) }, null, 2)}\n`
         file.writing = (async () => {
-          await mkdir(options.dir, { recursive: true })
+          mkdirSync(options.dir, { recursive: true }) // a stat when it exists: no threadpool trip
           await writeFileAtomic(join(options.dir, fileName(consumer)), content)
           file.written = Math.max(file.written, snapshot)
         })().finally(() => {

@@ -86,6 +86,8 @@ const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 24 * 60 * 60 * 1000 }
 /** Kinesis GetRecords returns at most 10 MiB (GetRecords API reference). */
 const READ_MAX_BYTES = 10 * 1024 * 1024
 const encoder = new TextEncoder()
+/** Partition keys whose bytes and shard a stream remembers (then it starts over). */
+const ROUTE_CACHE_KEYS = 10_000
 
 export const openLocalStream = async (options: LocalStreamOptions) => {
   const dir = options.dir
@@ -137,49 +139,72 @@ export const openLocalStream = async (options: LocalStreamOptions) => {
       ? setInterval(() => void enforceRetention().catch(() => {}), options.retentionCheckMs ?? 60_000).unref()
       : undefined
 
+  // Partition keys repeat (a device, a topic): their bytes and shard are computed once, in a
+  // bounded cache, instead of an encode, an MD5 and bigint arithmetic per entry.
+  const routes = new Map<string, { readonly key: Uint8Array; readonly shard: number }>()
+  const routeOf = (partitionKey: string) => {
+    let route = routes.get(partitionKey)
+    if (route === undefined) {
+      if (routes.size >= ROUTE_CACHE_KEYS) routes.clear()
+      route = {
+        key: encoder.encode(partitionKey),
+        shard: shardIndexOf(hashKeyOf(partitionKey), shards.length),
+      }
+      routes.set(partitionKey, route)
+    }
+    return route
+  }
+
   const putRecords = async (entries: ReadonlyArray<StreamEntry>): Promise<ReadonlyArray<PutEntryResult>> => {
     if (entries.length > limits.maxCount)
       throw new Fatal({
         reason: `PutRecords of ${entries.length} entries, over the limit of ${limits.maxCount}`,
       })
     const results: PutEntryResult[] = new Array(entries.length)
-    const parts = new Map<ShardLog, { inputs: FrameInput[]; positions: number[] }>()
+    const parts: Array<{ inputs: FrameInput[]; positions: number[] } | undefined> = new Array(shards.length)
     let bytes = 0
-    entries.forEach((entry, position) => {
-      const key = encoder.encode(entry.partitionKey)
+    for (let position = 0; position < entries.length; position++) {
+      const entry = entries[position] as StreamEntry
+      const explicit = entry.explicitHashKey
+      const route = explicit === undefined ? routeOf(entry.partitionKey) : undefined
+      const key = route?.key ?? encoder.encode(entry.partitionKey)
       bytes += key.length + entry.data.length
       const problem = entryProblem(entry, key, limits)
       if (problem !== undefined) {
         results[position] = { _tag: "Failed", error: new Poison({ reason: problem }) }
-        return
+        continue
       }
-      const index = shardIndexOf(hashKeyOf(entry.partitionKey, entry.explicitHashKey), shards.length)
-      const shard = shards[index] as ShardLog
-      const part = parts.get(shard) ?? { inputs: [], positions: [] }
+      const index = route?.shard ?? shardIndexOf(hashKeyOf(entry.partitionKey, explicit), shards.length)
+      let part = parts[index]
+      if (part === undefined) {
+        part = { inputs: [], positions: [] }
+        parts[index] = part
+      }
       part.inputs.push({ key, data: entry.data })
       part.positions.push(position)
-      parts.set(shard, part)
-    })
+    }
     if (bytes > limits.maxBytes)
       throw new Fatal({ reason: `PutRecords of ${bytes} bytes, over the limit of ${limits.maxBytes}` })
     await Promise.all(
-      [...parts].map(async ([shard, part]) => {
-        try {
-          const { firstCounter } = await shard.append(part.inputs)
-          part.positions.forEach((position, i) => {
-            results[position] = {
-              _tag: "Put",
-              shardId: shard.shardId,
-              sequenceNumber: sequenceNumberOf(firstCounter + i),
-            }
-          })
-        } catch (error) {
-          if (error instanceof Fatal) throw error
-          const failure =
-            error instanceof Retryable ? error : new Retryable({ reason: String(error), cause: error })
-          for (const position of part.positions) results[position] = { _tag: "Failed", error: failure }
-        }
-      }),
+      parts
+        .flatMap((part, index) => (part === undefined ? [] : [[shards[index] as ShardLog, part] as const]))
+        .map(async ([shard, part]) => {
+          try {
+            const { firstCounter } = await shard.append(part.inputs)
+            part.positions.forEach((position, i) => {
+              results[position] = {
+                _tag: "Put",
+                shardId: shard.shardId,
+                sequenceNumber: sequenceNumberOf(firstCounter + i),
+              }
+            })
+          } catch (error) {
+            if (error instanceof Fatal) throw error
+            const failure =
+              error instanceof Retryable ? error : new Retryable({ reason: String(error), cause: error })
+            for (const position of part.positions) results[position] = { _tag: "Failed", error: failure }
+          }
+        }),
     )
     const segmentsNow = shards.reduce((sum, shard) => sum + shard.segments.length, 0)
     if (segmentsNow > segmentsSeen) {

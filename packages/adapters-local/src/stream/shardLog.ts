@@ -20,12 +20,17 @@
  * Arrival timestamps never go backwards within a shard (a clock step back is clamped), which
  * keeps AT_TIMESTAMP reads and retention by age simple.
  */
+import { fdatasync, writeSync } from "node:fs"
 import { type FileHandle, open, unlink } from "node:fs/promises"
+import { promisify } from "node:util"
 import { Fatal, Retryable } from "@sluice/core"
 import { syncDirectory } from "./durableFiles.ts"
 import { encodeFrames, type FrameInput, frameSize } from "./recordFrame.ts"
 import { emptySegment, noteRecord, type RecoveredShard, type Segment } from "./segment.ts"
 import { MAX_COUNTER } from "./sequenceNumbers.ts"
+
+// The callback form: cheaper to dispatch than FileHandle's promise, once per group.
+const fdatasyncAsync = promisify(fdatasync)
 
 export interface ShardLogOptions {
   /** Roll to a new segment once the active one holds this many bytes. */
@@ -144,12 +149,14 @@ export class ShardLog {
     const buffer = encodeFrames(inputs, first, arrival)
     const position = segment.bytes
     try {
+      // The write only copies into the page cache: done on the loop, it costs microseconds,
+      // where a threadpool round trip costs a wake-up and a queue slot behind other fsyncs. The
+      // fdatasync, which waits for the disk, stays on the threadpool.
       let written = 0
       while (written < buffer.length)
-        written += (await this.active.write(buffer, written, buffer.length - written, position + written))
-          .bytesWritten
+        written += writeSync(this.active.fd, buffer, written, buffer.length - written, position + written)
       if (this.options.fsync) {
-        await this.active.datasync()
+        await fdatasyncAsync(this.active.fd)
         this.stats.syncs++
       }
     } catch (error) {

@@ -7,9 +7,14 @@
  *
  * The memory stream (adapters-memory) carries its own copy: adapters never import each other.
  */
-import { createHash } from "node:crypto"
+import * as crypto from "node:crypto"
 
 const HASH_SPACE = 1n << 128n
+
+// One-shot `crypto.hash` (Node ≥ 20.12) skips the Hash object createHash builds per call.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "buffer") => Buffer }).hash
+const md5 = (text: string): Buffer =>
+  oneShot ? oneShot("md5", text, "buffer") : crypto.createHash("md5").update(text, "utf8").digest()
 
 /** Kinesis shard ids look like `shardId-000000000000`. */
 export const shardIdOf = (index: number): string => `shardId-${String(index).padStart(12, "0")}`
@@ -17,7 +22,8 @@ export const shardIdOf = (index: number): string => `shardId-${String(index).pad
 /** The 128-bit hash key of a partition key (or the explicit one), as a bigint. */
 export const hashKeyOf = (partitionKey: string, explicitHashKey?: string): bigint => {
   if (explicitHashKey !== undefined) return BigInt(explicitHashKey)
-  return BigInt(`0x${createHash("md5").update(partitionKey, "utf8").digest("hex")}`)
+  const digest = md5(partitionKey)
+  return (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8)
 }
 
 /** Whether a string is a valid ExplicitHashKey: a decimal integer in [0, 2^128). */

@@ -58,7 +58,9 @@ export const entryProblem = (
   key: Uint8Array,
   limits: BatchLimits,
 ): string | undefined => {
-  const chars = [...entry.partitionKey].length
+  // UTF-16 units bound the code points from above: count them only for a long key.
+  const units = entry.partitionKey.length
+  const chars = units <= MAX_PARTITION_KEY_CHARS ? units : [...entry.partitionKey].length
   if (chars < 1 || chars > MAX_PARTITION_KEY_CHARS)
     return `partition key must be 1 to ${MAX_PARTITION_KEY_CHARS} characters, not ${chars}`
   if (key.length + entry.data.length > limits.maxRecordBytes)

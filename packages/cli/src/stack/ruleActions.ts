@@ -7,9 +7,10 @@
  *     openSearch→ the stream `search`, which feeds the search index ({ index, id, source })
  *     republish → published back through the broker
  *
- * Appends for one message start synchronously, in call order, so one device's messages enter
- * every stream in the order they were published. A transient failure (a disk error) rejects
- * the message: no PUBACK, and the device's session resends it. A permanent one (a record over
+ * Deliveries to streams are gathered per turn of the event loop and appended in one call per
+ * stream (appendBatches.ts), in call order, so one device's messages enter every stream in the
+ * order they were published; the PUBACK waits for the message's own entries. A transient
+ * failure (a disk error) rejects the message: no PUBACK, and the device's session resends it. A permanent one (a record over
  * a stream's limit, an unsupported action) is dead-lettered with the failed action and its
  * error — where IoT Core would invoke the rule's error action — and the message is still
  * acknowledged, as IoT Core does. A message no rule matches is dropped and counted.
@@ -18,17 +19,16 @@ import { randomUUID } from "node:crypto"
 import {
   type ActionInvocation,
   type DeadLetter,
-  type DeliveryError,
-  isDeliveryError,
-  type PutEntryResult,
   Retryable,
+  type RuleMatch,
   type RuleSet,
   type StreamEntry,
 } from "@sluice/core"
+import { type Append, appendBatches } from "./appendBatches.ts"
 import type { AcceptedMessage } from "./broker.ts"
+import { Delivery, InFlight, isTransientFailure } from "./messageInFlight.ts"
 
-/** Where the actions deliver: an append to a durable stream, resolving per entry. */
-export type Append = (entries: ReadonlyArray<StreamEntry>) => Promise<ReadonlyArray<PutEntryResult>>
+export type { Append } from "./appendBatches.ts"
 
 export interface ActionSinks {
   readonly kinesis: (streamName: string) => Append | undefined
@@ -52,10 +52,14 @@ export interface RuleRouter {
   readonly stats: () => Readonly<RouterStats>
 }
 
-const encoder = new TextEncoder()
+interface RouterOptions {
+  readonly rules: RuleSet
+  readonly sinks: ActionSinks
+  readonly deadLetter: (letter: DeadLetter) => Promise<void>
+  readonly now?: () => number
+}
 
-const bytesOf = (payload: unknown): Uint8Array =>
-  payload instanceof Uint8Array ? payload : encoder.encode(JSON.stringify(payload ?? null))
+const encoder = new TextEncoder()
 
 const concat = (a: Uint8Array, b: Uint8Array) => {
   const out = new Uint8Array(a.length + b.length)
@@ -63,118 +67,157 @@ const concat = (a: Uint8Array, b: Uint8Array) => {
   out.set(b, a.length)
   return out
 }
+class Router {
+  readonly stats: RouterStats = { received: 0, routed: 0, unmatched: 0, failedActions: 0 }
+  private readonly batches = appendBatches()
+  private readonly separators = new Map<string, Uint8Array>()
+  private readonly now: () => number
+  private readonly settled = (flight: InFlight) => this.settle(flight)
 
-class ActionFailed extends Error {
-  constructor(readonly error: DeliveryError) {
-    super(error.message)
+  constructor(private readonly options: RouterOptions) {
+    this.now = options.now ?? Date.now
   }
-}
 
-const one = async (append: Append, entry: StreamEntry): Promise<void> => {
-  const [result] = await append([entry])
-  if (result?._tag === "Failed") throw new ActionFailed(result.error)
-}
-
-/** Starts one action's delivery; the append itself begins before this returns. */
-const deliver = (
-  invocation: ActionInvocation,
-  message: AcceptedMessage,
-  sinks: ActionSinks,
-): Promise<void> => {
-  const params = invocation.params
-  switch (invocation.type) {
-    case "kinesis": {
-      const append = sinks.kinesis(String(params.streamName))
-      if (!append) return Promise.reject(new Error(`no local stream ${String(params.streamName)}`))
-      const partitionKey =
-        typeof params.partitionKey === "string" && params.partitionKey !== ""
-          ? params.partitionKey
-          : randomUUID()
-      return one(append, { partitionKey, data: bytesOf(invocation.payload) })
-    }
-    case "firehose": {
-      const append = sinks.firehose(String(params.deliveryStreamName))
-      if (!append)
-        return Promise.reject(new Error(`no local delivery stream ${String(params.deliveryStreamName)}`))
-      const separator = typeof params.separator === "string" ? params.separator : ""
-      return one(append, {
-        partitionKey: message.topic,
-        data: concat(bytesOf(invocation.payload), encoder.encode(separator)),
-      })
-    }
-    case "openSearch": {
-      if (!sinks.search) return Promise.reject(new Error("no local search index"))
-      const document = { index: String(params.index), id: String(params.id), source: invocation.payload }
-      return one(sinks.search, {
-        partitionKey: document.id.slice(0, 256) || "-",
-        data: encoder.encode(JSON.stringify(document)),
-      })
-    }
-    case "republish":
-      return sinks.republish(String(params.topic), bytesOf(invocation.payload))
-    default:
-      return Promise.reject(new Error(`the ${invocation.type} action is not supported by sluice up`))
-  }
-}
-
-const isTransientFailure = (error: unknown) => {
-  const delivery = error instanceof ActionFailed ? error.error : isDeliveryError(error) ? error : undefined
-  return delivery === undefined ? false : delivery._tag === "Retryable" || delivery._tag === "Throttled"
-}
-
-export const makeRuleRouter = (options: {
-  readonly rules: RuleSet
-  readonly sinks: ActionSinks
-  readonly deadLetter: (letter: DeadLetter) => Promise<void>
-  readonly now?: () => number
-}): RuleRouter => {
-  const now = options.now ?? Date.now
-  const stats: RouterStats = { received: 0, routed: 0, unmatched: 0, failedActions: 0 }
-
-  const accept = async (message: AcceptedMessage) => {
-    const context = { timestampMs: now(), newUuid: randomUUID, clientId: message.clientId }
-    const ruleMessage = { topic: message.topic, payload: message.payload }
-    const matches = options.rules.route(ruleMessage, context)
+  accept(message: AcceptedMessage): Promise<void> {
+    const at = this.now()
+    const context = { timestampMs: at, newUuid: randomUUID, clientId: message.clientId }
+    const matches = this.options.rules.route({ topic: message.topic, payload: message.payload }, context)
     if (matches.length === 0) {
-      stats.received++
-      stats.unmatched++
+      this.stats.received++
+      this.stats.unmatched++
+      return Promise.resolve()
+    }
+    return new Promise<void>((resolve, reject) => this.start(message, matches, at, resolve, reject))
+  }
+
+  private start(
+    message: AcceptedMessage,
+    matches: ReadonlyArray<RuleMatch>,
+    at: number,
+    resolve: () => void,
+    reject: (error: unknown) => void,
+  ): void {
+    const flight = new InFlight(this.settled, message, matches, at, resolve, reject)
+    for (let m = 0; m < matches.length; m++) {
+      for (const invocation of (matches[m] as RuleMatch).invocations) {
+        flight.remaining++
+        flight.deliveries++
+        this.deliver(invocation, new Delivery(flight, m, invocation), flight)
+      }
+    }
+    flight.release() // the hold
+  }
+
+  /** Queues one action's delivery: a stream append joins this turn's batch for its stream. */
+  private deliver(invocation: ActionInvocation, delivery: Delivery, flight: InFlight): void {
+    const params = invocation.params
+    const sinks = this.options.sinks
+    let append: Append | undefined
+    let entry: StreamEntry | undefined
+    let other: Promise<void> | undefined
+    switch (invocation.type) {
+      case "kinesis": {
+        append = sinks.kinesis(String(params.streamName))
+        if (!append) other = Promise.reject(new Error(`no local stream ${String(params.streamName)}`))
+        else {
+          const key = params.partitionKey
+          const partitionKey = typeof key === "string" && key !== "" ? key : randomUUID()
+          entry = { partitionKey, data: flight.bytesOf(invocation.payload) }
+        }
+        break
+      }
+      case "firehose": {
+        append = sinks.firehose(String(params.deliveryStreamName))
+        if (!append)
+          other = Promise.reject(new Error(`no local delivery stream ${String(params.deliveryStreamName)}`))
+        else {
+          const separator = typeof params.separator === "string" ? params.separator : ""
+          const data = flight.bytesOf(invocation.payload)
+          entry = {
+            partitionKey: flight.message.topic,
+            data: separator === "" ? data : concat(data, this.separatorBytes(separator)),
+          }
+        }
+        break
+      }
+      case "openSearch": {
+        append = sinks.search
+        if (!append) other = Promise.reject(new Error("no local search index"))
+        else {
+          const document = { index: String(params.index), id: String(params.id), source: invocation.payload }
+          entry = {
+            partitionKey: document.id.slice(0, 256) || "-",
+            data: encoder.encode(JSON.stringify(document)),
+          }
+        }
+        break
+      }
+      case "republish":
+        other = sinks.republish(String(params.topic), flight.bytesOf(invocation.payload))
+        break
+      default:
+        other = Promise.reject(new Error(`the ${invocation.type} action is not supported by sluice up`))
+    }
+    if (append !== undefined && entry !== undefined) this.batches.add(append, entry, delivery)
+    else
+      other?.then(
+        () => delivery.entryDone(undefined, undefined),
+        (error: unknown) => delivery.entryDone(undefined, error ?? "failed"),
+      )
+  }
+
+  private separatorBytes(separator: string): Uint8Array {
+    let bytes = this.separators.get(separator)
+    if (bytes === undefined) {
+      bytes = encoder.encode(separator)
+      this.separators.set(separator, bytes)
+    }
+    return bytes
+  }
+
+  /** All deliveries of a message are in: fail it (no PUBACK), or dead-letter what failed for good. */
+  settle(flight: InFlight): void {
+    const failures = flight.failures
+    if (failures === undefined) {
+      this.stats.received++
+      this.stats.routed += flight.deliveries
+      flight.resolve()
       return
     }
-    // Start every append now, in call order; await them together.
-    const pending = matches.map((match) =>
-      match.invocations.map((invocation) =>
-        deliver(invocation, message, options.sinks).then(
-          () => undefined,
-          (error: unknown) => ({ invocation, error }),
-        ),
-      ),
-    )
-    const outcomes = await Promise.all(pending.map((list) => Promise.all(list)))
-    const failures = outcomes.flat().filter((outcome) => outcome !== undefined)
     const transient = failures.find((failure) => isTransientFailure(failure.error))
     if (transient) {
-      throw new Retryable({
-        reason: `could not make the message durable: ${String((transient.error as Error).message)}`,
-      })
+      flight.reject(
+        new Retryable({
+          reason: `could not make the message durable: ${String((transient.error as Error).message)}`,
+        }),
+      )
+      return
     }
-    stats.received++
-    stats.routed += outcomes.flat().length - failures.length
-    for (const [i, match] of matches.entries()) {
-      const failed = (outcomes[i] ?? []).filter((outcome) => outcome !== undefined)
-      if (failed.length === 0) continue
-      stats.failedActions += failed.length
-      const errorMessages = failed.map((f) => ({
-        invocation: f.invocation,
-        errorMessage: (f.error as Error).message,
-      }))
-      await options.deadLetter({
-        id: `rule/${match.ruleName}/${message.topic}/${context.timestampMs}/${randomUUID()}`,
-        reason: `rule ${match.ruleName}: ${errorMessages.map((f) => `${f.invocation.failedAction} failed: ${f.errorMessage}`).join("; ")}`,
-        payload: Buffer.from(message.payload).toString("base64"),
-        source: { topic: message.topic },
-        at: context.timestampMs,
-      })
-    }
+    this.stats.received++
+    this.stats.routed += flight.deliveries - failures.length
+    this.stats.failedActions += failures.length
+    const { message, at } = flight
+    const letters = flight.matches.flatMap((match, i) => {
+      const failed = failures.filter((failure) => failure.match === i)
+      if (failed.length === 0) return []
+      const reasons = failed.map((f) => `${f.invocation.failedAction} failed: ${(f.error as Error).message}`)
+      return [
+        {
+          id: `rule/${match.ruleName}/${message.topic}/${at}/${randomUUID()}`,
+          reason: `rule ${match.ruleName}: ${reasons.join("; ")}`,
+          payload: Buffer.from(message.payload).toString("base64"),
+          source: { topic: message.topic },
+          at,
+        },
+      ]
+    })
+    letters
+      .reduce((chain, letter) => chain.then(() => this.options.deadLetter(letter)), Promise.resolve())
+      .then(flight.resolve, flight.reject)
   }
-  return { accept, stats: () => stats }
+}
+
+export const makeRuleRouter = (options: RouterOptions): RuleRouter => {
+  const router = new Router(options)
+  return { accept: (message) => router.accept(message), stats: () => router.stats }
 }

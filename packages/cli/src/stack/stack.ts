@@ -10,6 +10,7 @@
  * new is accepted), consumers (in-flight batches finish and checkpoint), the lake (buffers are
  * written, then checkpointed), the index — and closes every file.
  */
+import { existsSync } from "node:fs"
 import { mkdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
 import {
@@ -27,6 +28,7 @@ import { MemorySearchIndex } from "@sluice/adapters-memory"
 import {
   type DeadLetter,
   handsOnRules,
+  type KinesisHandler,
   kinesisConsumer,
   loadRules,
   type RuleSet,
@@ -43,6 +45,9 @@ import { type SearchIndexer, startSearchIndexer } from "./searchIndexer.ts"
 import { openShadowStore } from "./shadowStore.ts"
 import { makeStackDashboard } from "./stackDashboard.ts"
 import { type StackOptions, stackOptionProblems } from "./stackOptions.ts"
+
+/** Table writes one consumer invocation keeps in flight (decision 0903). */
+const CONSUMER_WRITES_IN_FLIGHT = 256
 
 export class StackConfigError extends Error {
   override readonly name = "StackConfigError"
@@ -105,16 +110,23 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     const emit = (event: DashboardEvent) => {
       for (const listener of events) listener(event)
     }
-    const openStream = async (name: string) => {
-      const stream = await openLocalStream({ dir: layout.stream(name), name, shardCount: 2 })
+    const openStream = async (name: string, shardCount: number) => {
+      const dir = layout.stream(name)
+      // A stream made by an earlier version keeps the shard count it was created with.
+      const created = existsSync(join(dir, "stream.json"))
+      const stream = await openLocalStream({ dir, name, ...(created ? {} : { shardCount }) })
       closers.push(() => stream.close())
       return stream
     }
     const kinesis = new Map<string, LocalStreamFacade>()
-    for (const name of parts.kinesisStreams) kinesis.set(name, await openStream(name))
+    // Kinesis streams get two shards, as a small provisioned stream; the streams standing in for
+    // Firehose and the search domain have no shards on AWS, and one shard each here halves their
+    // fsyncs and polls (decision 0904).
+    for (const name of parts.kinesisStreams) kinesis.set(name, await openStream(name, 2))
     const firehose = new Map<string, LocalStreamFacade>()
-    for (const name of parts.deliveryStreams) firehose.set(name, await openStream(firehoseStreamName(name)))
-    const searchStream = parts.search ? await openStream(SEARCH_STREAM_NAME) : undefined
+    for (const name of parts.deliveryStreams)
+      firehose.set(name, await openStream(firehoseStreamName(name), 1))
+    const searchStream = parts.search ? await openStream(SEARCH_STREAM_NAME, 1) : undefined
     const checkpoints = openLocalCheckpoints({ dir: layout.checkpoints })
     const table = sqliteTable({ path: layout.table })
     closers.push(() => table.close())
@@ -132,15 +144,27 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     // Consumers: the Lambda handler on every Kinesis stream, exactly as deployed.
     const mappings: EventSourceMappingRunner[] = []
     for (const [name, stream] of kinesis) {
-      const handler = kinesisConsumer({
+      const consume = kinesisConsumer({
         table,
         deadLetters: observedDeadLetters,
         streamName: name,
+        // Writes to SQLite in flight together share one COMMIT (its group commit): with every
+        // device's latest-state write in flight at once, a batch costs two fsyncs, not one per device.
+        concurrency: CONSUMER_WRITES_IN_FLIGHT,
         onBatch: (summary) => {
           counters.stored += summary.stored
           counters.deadLettered += summary.deadLettered
         },
       })
+      const observe = options.onConsumed
+      const handler: KinesisHandler =
+        observe === undefined
+          ? consume
+          : async (event, context) => {
+              const response = await consume(event, context)
+              observe(event, response)
+              return response
+            }
       const mapping = await startEventSourceMapping({
         stream,
         checkpoints: checkpoints.service,

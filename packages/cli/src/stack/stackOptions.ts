@@ -3,7 +3,7 @@
  * binds 127.0.0.1; binding elsewhere requires a dashboard token and broker credentials, checked
  * in `stackOptionProblems` before anything starts.
  */
-import type { BufferHints } from "@sluice/core"
+import type { BufferHints, KinesisBatchResponse, KinesisStreamEvent } from "@sluice/core"
 
 export interface StackOptions {
   /** Default `.sluice` in the working directory. */
@@ -35,6 +35,12 @@ export interface StackOptions {
   readonly lakeBufferHints?: BufferHints
   /** How often idle stream consumers poll, ms. Default 50. */
   readonly pollIntervalMs?: number
+  /**
+   * Called after each consumer invocation that returned, with its event and response: the
+   * records before the first `batchItemFailures` entry are in the table by then. For
+   * benchmarks and tests that time the pipeline (bench/stack.ts); keep it cheap.
+   */
+  readonly onConsumed?: (event: KinesisStreamEvent, response: KinesisBatchResponse) => void
   /** Progress and problems, one line each. */
   readonly log?: (line: string) => void
 }

@@ -30,7 +30,7 @@ export const drain = async (world: World, checker: Checker): Promise<DrainOutcom
       for (const device of world.devices) {
         device.held = false
         device.connected = true
-        sendOutbox(device, world.send)
+        sendOutbox(device, world.send, world.config.window)
       }
       for (const shard of world.shards()) for (let turn = 0; turn < 50 && !shard.idle(); turn++) shard.poll()
       for (const shard of world.shards()) shard.poll()

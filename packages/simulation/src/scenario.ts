@@ -125,6 +125,12 @@ export interface SimConfig {
   readonly limits: { readonly table: BatchLimits; readonly stream: BatchLimits; readonly search: BatchLimits }
   readonly lake: { readonly sizeBytes: number; readonly intervalMs: number; readonly feederBatch: number }
   readonly faults: FaultRates
+  /**
+   * QoS 1 messages a device sends before waiting for their PUBACKs. Default 1, the hands-on
+   * device's behaviour; more is what a device flushing its offline queue does (see
+   * test/knownGaps.test.ts).
+   */
+  readonly window?: number
 }
 
 export type Command =

@@ -84,9 +84,40 @@ export const checkTable = (input: TableInput, memory: TableMemory): string[] => 
     else if (!candidates.get(key)?.has(canonicalOf(latest, memory)))
       violations.push(`the latest state of ${deviceId} (${latest.ts}) is not an item any reading produced`)
     const messageId = messageIdIn(String(latest.MSG ?? ""))
-    if (messageId !== undefined) violations.push(...overtaking(input, deviceId, latest, messageId))
+    if (messageId !== undefined)
+      violations.push(
+        ...overtaking(input, deviceId, latest, messageId),
+        ...overtakingPublished(input, deviceId, latest, messageId),
+      )
   }
   return violations
+}
+
+/**
+ * Readings the same device published before the latest one (and timed before it) that are still
+ * unresolved — retrying at the device or in the stream. With one message in flight per device
+ * the stream check above implies this one; with a window of several, a refused message can be
+ * resent after a later one was already made durable (test/knownGaps.test.ts).
+ */
+const overtakingPublished = (
+  input: TableInput,
+  deviceId: string,
+  latest: Item,
+  messageId: number,
+): string[] => {
+  const owner = input.messages[messageId]
+  if (owner === undefined) return []
+  for (const message of input.messages) {
+    if (message.id >= messageId) break
+    if (message.device !== owner.device) continue
+    const delivery = message.deliveries.find((d) => d.item !== undefined && d.expect === "stored")
+    if (delivery?.item === undefined || !(delivery.item.ts < latest.ts)) continue
+    if (!input.resolved(message.id))
+      return [
+        `the latest state of ${deviceId} is ${latest.ts} (message ${messageId}), but message ${message.id}, published before it by the same device, is still unresolved`,
+      ]
+  }
+  return []
 }
 
 /** Earlier records of the latest reading's key that are still unresolved. */

@@ -1,6 +1,7 @@
 /**
  * Simulated devices, as the hands-on device behaves towards the broker: QoS 1 with a
- * persistent session, one message in flight at a time (it publishes, gets its PUBACK, sleeps).
+ * persistent session, one message in flight at a time (it publishes, gets its PUBACK, sleeps) —
+ * or a window of several, as a device flushing its offline queue sends them.
  *
  * Each device keeps an outbox of messages published but not acknowledged, oldest first. While
  * connected it sends the outbox head and waits for its PUBACK; a refusal or a lost PUBACK
@@ -45,15 +46,26 @@ export const deviceTimestamp = (device: DeviceState, nowMs: number): string =>
 
 export type Send = (message: Message) => "acked" | "ackLost" | "refused"
 
-/** Sends the outbox in order while the connection holds; returns how many were acknowledged. */
-export const sendOutbox = (device: DeviceState, send: Send): number => {
+/**
+ * Sends the outbox in order while the connection holds; returns how many were acknowledged.
+ * With a window above 1 the device sends that many before waiting, as MQTT.js does: the broker
+ * processes each of them, and when one is refused the connection closes — the PUBACKs of those
+ * after it are lost even if the broker made them durable, so they are sent again.
+ */
+export const sendOutbox = (device: DeviceState, send: Send, window = 1): number => {
   let acked = 0
   while (device.connected && device.outbox.length > 0) {
-    const outcome = send(device.outbox[0] as Message)
-    if (outcome === "acked") {
-      device.outbox.shift()
-      acked++
-    } else device.connected = false
+    const inFlight = device.outbox.slice(0, Math.max(1, window))
+    let done = 0
+    let closed = false
+    for (const message of inFlight) {
+      const outcome = send(message)
+      if (outcome === "acked" && !closed) done++
+      else closed = true
+    }
+    device.outbox.splice(0, done)
+    acked += done
+    if (closed) device.connected = false
   }
   return acked
 }

@@ -158,7 +158,7 @@ export const makeWorld = async (scenario: Scenario, options: WorldOptions = {}) 
     }
     messages.push(message)
     device.outbox.push(message)
-    if (ensureConnected(device)) sendOutbox(device, send)
+    if (ensureConnected(device)) sendOutbox(device, send, config.window)
   }
 
   const apply = async (command: Command) => {
@@ -192,7 +192,7 @@ export const makeWorld = async (scenario: Scenario, options: WorldOptions = {}) 
         if (device) {
           device.held = false
           device.connected = true
-          sendOutbox(device, send)
+          sendOutbox(device, send, config.window)
         }
         return
       case "crash":

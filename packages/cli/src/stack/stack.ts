@@ -44,6 +44,7 @@ import { makeRuleRouter } from "./ruleActions.ts"
 import { type SearchIndexer, startSearchIndexer } from "./searchIndexer.ts"
 import { openShadowStore } from "./shadowStore.ts"
 import { makeStackDashboard } from "./stackDashboard.ts"
+import { startStackProjections } from "./stackProjections.ts"
 import { type StackOptions, stackOptionProblems } from "./stackOptions.ts"
 
 /** Table writes one consumer invocation keeps in flight (decision 0903). */
@@ -132,6 +133,14 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     closers.push(() => table.close())
     const deadLetters = sqliteDeadLetters({ path: layout.deadLetters })
     closers.push(() => deadLetters.close())
+    // Aggregates and alerts, applied by the consumers; new or re-versioned ones rebuilt meanwhile.
+    const projections = startStackProjections({
+      path: layout.projections,
+      streams: [...kinesis.values()].map((stream) => stream.service),
+      table: table.service,
+      log,
+    })
+    closers.push(() => projections.close())
     const counters = { stored: 0, deadLettered: 0, storedWindow: [] as Array<[number, number]> }
     const observedDeadLetters = {
       put: async (letters: ReadonlyArray<DeadLetter>) => {
@@ -148,6 +157,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
         table,
         deadLetters: observedDeadLetters,
         streamName: name,
+        ...projections.consumerOptions,
         // Writes to SQLite in flight together share one COMMIT (its group commit): with every
         // device's latest-state write in flight at once, a batch costs two fsyncs, not one per device.
         concurrency: CONSUMER_WRITES_IN_FLIGHT,
@@ -287,6 +297,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       dashboard.source({
         healthy: () => true,
         status,
+        aggregates: projections.aggregates,
+        alerts: projections.alerts,
         setWaitTime: async (deviceId, seconds) => {
           const messages = await shadows.handle(
             deviceId,

@@ -94,7 +94,11 @@ export const makeStackDashboard = (options: {
     readonly healthy: () => boolean
     readonly status: () => PipelineStatus
     readonly setWaitTime: DashboardSource["setWaitTime"]
+    readonly aggregates?: DashboardSource["aggregates"]
+    readonly alerts?: DashboardSource["alerts"]
   }): DashboardSource => ({
+    ...(extra.aggregates === undefined ? {} : { aggregates: extra.aggregates }),
+    ...(extra.alerts === undefined ? {} : { alerts: extra.alerts }),
     healthy: extra.healthy,
     status: extra.status,
     metrics: () => renderMetrics(extra.status()),

@@ -95,6 +95,7 @@ function renderStatus(status) {
 
 function renderDevice(summary) {
   devices.set(summary.deviceId, summary)
+  addDeviceOption(summary.deviceId)
   const rows = document.getElementById("device-rows")
   let row = rows.querySelector(`tr[data-device="${CSS.escape(summary.deviceId)}"]`)
   if (!row) {
@@ -147,6 +148,66 @@ function renderDeadLetter(letter, prepend = true) {
   while (rows.children.length > 100) rows.lastChild.remove()
 }
 
+// Aggregates and alerts: projections of the history, polled (they change once per batch).
+const PROJECTIONS_REFRESH_MS = 3_000
+const stats = (field) =>
+  field ? `${fmtNumber(field.min)} / ${field.mean.toFixed(1)} / ${fmtNumber(field.max)}` : "–"
+
+function addDeviceOption(deviceId) {
+  const select = document.getElementById("aggregates-device")
+  if ([...select.options].some((option) => option.value === deviceId)) return
+  select.append(new Option(deviceId, deviceId))
+}
+
+async function refreshProjections() {
+  const device = document.getElementById("aggregates-device").value
+  const resolution = document.getElementById("aggregates-resolution").value
+  const [windows, alerts] = await Promise.all([
+    device
+      ? api(`/api/devices/${encodeURIComponent(device)}/aggregates?resolution=${resolution}&limit=10`)
+      : Promise.resolve([]),
+    api("/api/alerts?limit=20"),
+  ])
+  const rows = document.getElementById("aggregate-rows")
+  rows.replaceChildren()
+  for (const window of windows.slice().reverse()) {
+    const row = rows.insertRow()
+    row.dataset.start = window.start
+    const time = window.start.slice(resolution === "hour" ? 0 : 11, 16).replace("T", " ")
+    const cells = [
+      time,
+      fmtNumber(window.count),
+      stats(window.fields.TEMPERATURE),
+      stats(window.fields.HUMIDITY),
+      window.closed ? "" : "open",
+    ]
+    for (const text of cells) row.insertCell().textContent = text
+  }
+  const alertRows = document.getElementById("alert-rows")
+  alertRows.replaceChildren()
+  for (const alert of alerts) {
+    const row = alertRows.insertRow()
+    row.dataset.status = alert.status
+    for (const text of [
+      alert.openedAt,
+      alert.deviceId,
+      alert.rule,
+      alert.status,
+      fmtNumber(alert.readings),
+      fmtNumber(alert.peak),
+    ])
+      row.insertCell().textContent = text
+  }
+}
+
+function followProjections() {
+  const refresh = () => refreshProjections().catch(() => {})
+  document.getElementById("aggregates-device").addEventListener("change", refresh)
+  document.getElementById("aggregates-resolution").addEventListener("change", refresh)
+  refresh()
+  setInterval(refresh, PROJECTIONS_REFRESH_MS)
+}
+
 async function runQuery(event) {
   event.preventDefault()
   const out = document.getElementById("query-result")
@@ -189,6 +250,7 @@ async function start() {
     )
   }
   for (const letter of letters.slice().reverse()) renderDeadLetter(letter)
+  followProjections()
 
   const pill = document.getElementById("connection")
   const events = new EventSource(withToken("/events"))

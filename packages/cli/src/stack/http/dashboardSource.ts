@@ -69,4 +69,14 @@ export interface DashboardSource {
   readonly query: (sql: string, limit: number) => Promise<QueryResult>
   /** Live events; returns the unsubscribe function. */
   readonly subscribe: (listener: (event: DashboardEvent) => void) => () => void
+  /** A device's newest aggregate windows of a resolution, oldest first (absent: no projections). */
+  readonly aggregates?: (
+    deviceId: string,
+    resolution: AggregateResolution,
+    limit: number,
+  ) => Promise<ReadonlyArray<JsonObject>>
+  /** The newest threshold alerts, open ones first (absent: no projections). */
+  readonly alerts?: (limit: number) => Promise<ReadonlyArray<JsonObject>>
 }
+
+export type AggregateResolution = "minute" | "hour"

@@ -136,6 +136,19 @@ const route = async (req: IncomingMessage, res: ServerResponse, source: Dashboar
       await source.readings(deviceParam(readings[1] as string), intParam(url, "limit", 300, 5000)),
     )
   }
+  const aggregates = /^\/api\/devices\/([^/]+)\/aggregates$/.exec(path)
+  if (method === "GET" && aggregates) {
+    if (source.aggregates === undefined) throw new HttpError(404, "this stack keeps no aggregates")
+    const resolution = url.searchParams.get("resolution") ?? "minute"
+    if (resolution !== "minute" && resolution !== "hour")
+      throw new HttpError(400, "resolution must be minute or hour")
+    const device = deviceParam(aggregates[1] as string)
+    return sendJson(res, 200, await source.aggregates(device, resolution, intParam(url, "limit", 60, 1440)))
+  }
+  if (method === "GET" && path === "/api/alerts") {
+    if (source.alerts === undefined) throw new HttpError(404, "this stack keeps no alerts")
+    return sendJson(res, 200, await source.alerts(intParam(url, "limit", 50, 1000)))
+  }
   const waitTime = /^\/api\/devices\/([^/]+)\/wait_time$/.exec(path)
   if (method === "PUT" && waitTime) {
     const body = (await readJsonBody(req)) as { value?: unknown }

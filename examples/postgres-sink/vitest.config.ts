@@ -1,3 +1,7 @@
 import { defineProject } from "vitest/config"
 
-export default defineProject({ test: { name: "postgres-sink", include: ["test/**/*.test.ts"] } })
+// Property tests and local servers can take seconds on a loaded 2-core CI machine: bound each
+// test generously rather than let the 5 s default turn load into failures.
+export default defineProject({
+  test: { name: "postgres-sink", include: ["test/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 },
+})

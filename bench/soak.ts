@@ -9,10 +9,10 @@
  * letters. At the end publishers stop, the stack must catch up, and a summary follows.
  *
  * Exit 1 (loudly) when:
- * - memory grows without bound: after a warm-up (the first quarter of the run, at least 30 s),
- *   the least-squares slope of RSS over the rest is above 2 MiB/min AND RSS grew by more than
- *   max(32 MiB, 25 %) from the end of warm-up to the end — a leak shows both; a cache filling
- *   up and levelling off, or noise, shows at most one;
+ * - memory grows without bound: after a warm-up (the first quarter of the run, at least 30 s,
+ *   and 8 samples at least), RSS rises steadily — a least-squares slope above 1 MiB/min with
+ *   R² ≥ 0.8, where garbage collection's sawtooth keeps R² low — or it grew by more than
+ *   max(64 MiB, 50 %) from the end of warm-up to the end, steady or not;
  * - the stack does not catch up within 60 s after the load stops (every acknowledged reading
  *   stored), or any publish was refused.
  *
@@ -116,14 +116,16 @@ const timestamp = (ms: number) => {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
 }
 
-/** Least-squares slope of y over x. */
-const slope = (points: ReadonlyArray<readonly [number, number]>) => {
+/** Least-squares slope of y over x, and R² of the fit. */
+const linearFit = (points: ReadonlyArray<readonly [number, number]>) => {
   const n = points.length
-  if (n < 2) return 0
+  if (n < 2) return { slope: 0, r2: 0 }
   const mx = points.reduce((s, [x]) => s + x, 0) / n
   const my = points.reduce((s, [, y]) => s + y, 0) / n
   const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0)
-  return sxx === 0 ? 0 : points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / sxx
+  const syy = points.reduce((s, [, y]) => s + (y - my) ** 2, 0)
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0)
+  return { slope: sxx === 0 ? 0 : sxy / sxx, r2: sxx === 0 || syy === 0 ? 0 : (sxy * sxy) / (sxx * syy) }
 }
 
 const percentile = (values: ReadonlyArray<number>, p: number) => {
@@ -204,9 +206,11 @@ const warmupMs = Math.max(30_000, runMs / 4)
 const steady = samples.filter((s) => s.atMs >= warmupMs)
 const baseline = steady[0]?.rssBytes ?? samples[0]?.rssBytes ?? 0
 const last = samples.at(-1)?.rssBytes ?? 0
-const slopeMiBPerMin = slope(steady.map((s) => [s.atMs / 60_000, s.rssBytes / MiB] as const)) * 1 || 0
+const trend = linearFit(steady.map((s) => [s.atMs / 60_000, s.rssBytes / MiB] as const))
+const slopeMiBPerMin = trend.slope
 const growthMiB = (last - baseline) / MiB
-const unbounded = slopeMiBPerMin > 2 && growthMiB > Math.max(32, (0.25 * baseline) / MiB)
+const steadyRise = steady.length >= 8 && slopeMiBPerMin > 1 && trend.r2 >= 0.8
+const unbounded = steadyRise || growthMiB > Math.max(64, (0.5 * baseline) / MiB)
 const lags = samples.map((s) => s.status.lagMs)
 const seconds = (samples.at(-1)?.atMs ?? runMs) / 1000
 const problems = [
@@ -225,7 +229,7 @@ process.stdout.write(
     `summary: ${seconds.toFixed(0)} s at ${rate}/s — published ${published}, acknowledged ${acked}, stored ${final.stored}, dead letters ${final.deadLettered}`,
     `  throughput: ${(acked / seconds).toFixed(1)} acknowledged/s, ${(final.stored / seconds).toFixed(1)} stored/s; caught up ${(caughtUpMs / 1000).toFixed(1)} s after the load stopped`,
     `  lag: p50 ${percentile(lags, 50)} ms, p95 ${percentile(lags, 95)} ms, max ${Math.max(0, ...lags)} ms`,
-    `  rss: ${(Math.min(...samples.map((s) => s.rssBytes)) / MiB).toFixed(1)} MiB min, ${(baseline / MiB).toFixed(1)} MiB after warm-up, ${(Math.max(...samples.map((s) => s.rssBytes)) / MiB).toFixed(1)} MiB max, ${(last / MiB).toFixed(1)} MiB at the end; slope after warm-up ${slopeMiBPerMin.toFixed(2)} MiB/min`,
+    `  rss: ${(Math.min(...samples.map((s) => s.rssBytes)) / MiB).toFixed(1)} MiB min, ${(baseline / MiB).toFixed(1)} MiB after warm-up, ${(Math.max(...samples.map((s) => s.rssBytes)) / MiB).toFixed(1)} MiB max, ${(last / MiB).toFixed(1)} MiB at the end; slope after warm-up ${slopeMiBPerMin.toFixed(2)} MiB/min (R² ${trend.r2.toFixed(2)})`,
     problems.length === 0
       ? "  verdict: memory bounded, caught up, nothing refused"
       : `  FAILED: ${problems.join("; ")}`,

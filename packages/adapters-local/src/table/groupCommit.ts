@@ -26,7 +26,7 @@
  * thread, which the wait blocks), so a group about to BEGIN first commits every other group open
  * in the process.
  */
-import type { SqliteDatabase } from "./sqliteDatabase.ts"
+import type { SqliteDatabase, SqliteStatement } from "./sqliteDatabase.ts"
 
 interface Waiter {
   readonly resolve: () => void
@@ -41,12 +41,24 @@ export class GroupCommit {
   private scheduled = false
   private waiters: Waiter[] = []
   readonly stats = { commits: 0, writes: 0 }
+  // Prepared once: `exec` would parse the SQL again for each of a write's three statements.
+  private readonly begin: SqliteStatement
+  private readonly commit: SqliteStatement
+  private readonly savepoint: SqliteStatement
+  private readonly release: SqliteStatement
+  private readonly rollbackTo: SqliteStatement
 
   constructor(
     private readonly db: SqliteDatabase,
     /** Makes every committed group durable (the WAL's fdatasync); absent when COMMIT itself syncs. */
     private readonly syncWal?: () => Promise<void>,
-  ) {}
+  ) {
+    this.begin = db.prepare("BEGIN IMMEDIATE")
+    this.commit = db.prepare("COMMIT")
+    this.savepoint = db.prepare("SAVEPOINT sluice_write")
+    this.release = db.prepare("RELEASE sluice_write")
+    this.rollbackTo = db.prepare("ROLLBACK TO sluice_write")
+  }
 
   /**
    * Runs `body` (synchronous statements) in the open group, all or nothing; resolves with its
@@ -57,21 +69,27 @@ export class GroupCommit {
     try {
       if (!this.open) {
         for (const other of openGroups) other.flush()
-        this.db.exec("BEGIN IMMEDIATE")
+        this.begin.run()
         this.open = true
         openGroups.add(this)
         this.schedule()
       }
-      this.db.exec("SAVEPOINT sluice_write")
+      this.savepoint.run()
       let result: A
       try {
         result = body()
       } catch (error) {
-        this.db.exec("ROLLBACK TO sluice_write")
-        this.db.exec("RELEASE sluice_write")
+        try {
+          this.rollbackTo.run()
+          this.release.run()
+        } catch {
+          // SQLite rolled the whole transaction back (it may on I/O errors or a full disk): the
+          // group is gone, and every write in it fails with this error.
+          this.abort(error)
+        }
         throw error
       }
-      this.db.exec("RELEASE sluice_write")
+      this.release.run()
       this.stats.writes++
       return new Promise<A>((resolve, reject) => {
         this.waiters.push({ resolve: () => resolve(result), reject })
@@ -89,7 +107,7 @@ export class GroupCommit {
     this.open = false
     openGroups.delete(this)
     try {
-      this.db.exec("COMMIT")
+      this.commit.run()
     } catch (error) {
       try {
         this.db.exec("ROLLBACK")
@@ -113,6 +131,20 @@ export class GroupCommit {
         for (const waiter of waiters) waiter.reject(error)
       },
     )
+  }
+
+  /** Ends an open group whose transaction is gone, failing its writers. */
+  private abort(error: unknown): void {
+    const waiters = this.waiters
+    this.waiters = []
+    this.open = false
+    openGroups.delete(this)
+    try {
+      this.db.exec("ROLLBACK")
+    } catch {
+      // Already rolled back.
+    }
+    for (const waiter of waiters) waiter.reject(error)
   }
 
   private schedule(): void {

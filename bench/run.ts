@@ -6,7 +6,7 @@
  * Benchmarks are not tests: nothing here asserts a time.
  */
 import { writeFileSync } from "node:fs"
-import { cpus, totalmem } from "node:os"
+import { cpus, loadavg, totalmem } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { BenchRow } from "./measure.ts"
@@ -24,9 +24,12 @@ const suites: ReadonlyArray<{ name: string; module: string; fn: string }> = [
 ]
 
 const here = dirname(fileURLToPath(import.meta.url))
+const loadAtStart = loadavg()[0]
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"))
 const rows: BenchRow[] = []
 const missing: string[] = []
+/** Wall time of each suite, seconds (kept in results.json: the run must stay short). */
+const seconds: Record<string, number> = {}
 
 for (const suite of suites) {
   if (wanted.length > 0 && !wanted.includes(suite.name)) continue
@@ -46,8 +49,11 @@ for (const suite of suites) {
   const run = mod[suite.fn] as (() => Promise<unknown[]>) | undefined
   if (typeof run !== "function") throw new Error(`${suite.module} does not export ${suite.fn}()`)
   process.stderr.write(`bench: ${suite.name}…\n`)
+  const started = performance.now()
   const result = await run()
   rows.push(...(result as BenchRow[]).map((row) => ({ ...row, suite: suite.name })))
+  seconds[suite.name] = Math.round((performance.now() - started) / 1000)
+  process.stderr.write(`bench: ${suite.name} took ${seconds[suite.name]} s\n`)
 }
 
 const fmt = (n: number | undefined) =>
@@ -69,9 +75,11 @@ const machine = {
   cpus: cpus().length,
   cpu: cpus()[0]?.model,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
+  // 1-minute load averages at the start and the end: above the core count, other work shared the machine.
+  loadAverage: { start: loadAtStart, end: loadavg()[0] },
 }
 writeFileSync(
   join(here, "results.json"),
-  `${JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), machine, seconds, rows }, null, 2)}\n`,
 )
 console.log(`wrote bench/results.json`)

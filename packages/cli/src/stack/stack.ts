@@ -44,8 +44,8 @@ import { makeRuleRouter } from "./ruleActions.ts"
 import { type SearchIndexer, startSearchIndexer } from "./searchIndexer.ts"
 import { openShadowStore } from "./shadowStore.ts"
 import { makeStackDashboard } from "./stackDashboard.ts"
-import { startStackProjections } from "./stackProjections.ts"
 import { type StackOptions, stackOptionProblems } from "./stackOptions.ts"
+import { startStackProjections } from "./stackProjections.ts"
 
 /** Table writes one consumer invocation keeps in flight (decision 0903). */
 const CONSUMER_WRITES_IN_FLIGHT = 256

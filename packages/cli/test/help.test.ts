@@ -6,7 +6,12 @@ import { main } from "../src/main.ts"
 const capture = () => {
   const out: string[] = []
   const err: string[] = []
-  const io: CommandIO = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, cwd: process.cwd() }
+  const io: CommandIO = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env: {},
+    cwd: process.cwd(),
+  }
   return { io, out: () => out.join(""), err: () => err.join("") }
 }
 

@@ -135,3 +135,21 @@ describe("memory search index faults", () => {
       30,
     ))
 })
+
+describe("memory search index: bounded", () => {
+  it("keeps at most maxDocuments, dropping the oldest indexed first, and records no requests when asked", async () => {
+    const index = MemorySearchIndex.make({ maxDocuments: 3, recordRequests: false })
+    const doc = (i: number) => ({
+      index: "telemetry-2026-11-26",
+      id: `d/${i}`,
+      source: { DEVICE_NAME: "d", n: i },
+    })
+    await Effect.runPromise(index.bulk([doc(1), doc(2), doc(3)]))
+    await Effect.runPromise(index.bulk([doc(2), doc(4), doc(5)]))
+    await Effect.runPromise(index.refresh("telemetry-*"))
+    const hits = await Effect.runPromise(
+      index.search({ index: "telemetry-*", size: 100, sort: { field: "n", order: "asc" } }),
+    )
+    expect(hits.map((hit) => hit.id)).toEqual(["d/3", "d/4", "d/5"])
+  })
+})

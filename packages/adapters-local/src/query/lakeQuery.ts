@@ -5,7 +5,8 @@
  * if its files changed, the view is rebuilt, so objects written since the last query are seen. A query DuckDB rejects fails with `LakeQueryError` carrying DuckDB's own
  * message. Rows come back as JSON objects (duckValues.ts); `limit` stops reading early.
  */
-import { DuckDBInstance } from "@duckdb/node-api"
+import { resolve, sep } from "node:path"
+import { DuckDBInstance, StatementType } from "@duckdb/node-api"
 import type { JsonObject } from "@sluice/core"
 import { rowToJson } from "./duckValues.ts"
 import { listLakeFiles } from "./lakeFiles.ts"
@@ -31,9 +32,47 @@ export interface Lake {
   readonly close: () => void
 }
 
-export const openLake = async (options: { readonly lakeDir: string }): Promise<Lake> => {
+export interface OpenLakeOptions {
+  readonly lakeDir: string
+  /**
+   * For SQL from untrusted hands (the dashboard's query box): DuckDB may touch only the lake
+   * folder (no other files, no extensions, no ATTACH, settings locked), and only SELECT
+   * statements run, so a query can read the lake but neither read other files nor write any.
+   */
+  readonly readOnly?: boolean
+}
+
+const sqlList = (items: ReadonlyArray<string>) =>
+  `[${items.map((item) => `'${item.replaceAll("'", "''")}'`).join(", ")}]`
+
+export const openLake = async (options: OpenLakeOptions): Promise<Lake> => {
   const instance = await DuckDBInstance.create(":memory:")
   const connection = await instance.connect()
+  if (options.readOnly) {
+    const dir = `${resolve(options.lakeDir)}${sep}`
+    await connection.run(`SET allowed_directories = ${sqlList([dir])}`)
+    await connection.run("SET enable_external_access = false")
+    await connection.run("SET lock_configuration = true")
+  }
+  /** Refuses anything but SELECT (DuckDB's own parser decides what each statement is). */
+  const assertSelectOnly = async (sql: string) => {
+    let statements: Awaited<ReturnType<typeof connection.extractStatements>>
+    try {
+      statements = await connection.extractStatements(sql)
+    } catch (error) {
+      throw new LakeQueryError(error instanceof Error ? error.message : String(error))
+    }
+    for (let i = 0; i < statements.count; i++) {
+      const prepared = await statements.prepare(i).catch((error: unknown) => {
+        throw new LakeQueryError(error instanceof Error ? error.message : String(error))
+      })
+      if (prepared.statementType !== StatementType.SELECT) {
+        throw new LakeQueryError(
+          "only SELECT statements may run here (the lake is read-only from the dashboard)",
+        )
+      }
+    }
+  }
   let current: { readonly files: string; readonly plan: ViewPlan } | undefined
   const refresh = async () => {
     const files = listLakeFiles(options.lakeDir)
@@ -48,6 +87,7 @@ export const openLake = async (options: { readonly lakeDir: string }): Promise<L
     queryOptions: { readonly limit?: number } = {},
   ): Promise<LakeQueryResult> => {
     await refresh()
+    if (options.readOnly) await assertSelectOnly(sql)
     let reader: Awaited<ReturnType<typeof connection.runAndReadUntil>>
     try {
       reader =

@@ -56,6 +56,13 @@ export interface MemorySearchIndexOptions {
   readonly itemErrors?: number
   readonly seed?: number
   readonly limits?: BatchLimits
+  /**
+   * Keep at most this many documents, dropping the oldest indexed first (a long-running local
+   * dashboard needs recent readings, not all of them in memory). Default: no bound.
+   */
+  readonly maxDocuments?: number
+  /** Keep every bulk request in `requests` for tests to inspect. Default true. */
+  readonly recordRequests?: boolean
 }
 
 export interface StoredIndex {
@@ -70,6 +77,12 @@ export interface MemorySearchIndexState {
   readonly itemErrors: number
   /** Documents per `_bulk` request received, in order: what tests check limits and retries on. */
   readonly requests: Array<ReadonlyArray<SearchDocument>>
+  readonly recordRequests: boolean
+  readonly maxDocuments: number
+  /** Documents in the order they were first indexed, for eviction: [index, id], from `evictFrom`. */
+  readonly insertionOrder: Array<readonly [string, string]>
+  evictFrom: number
+  documentCount: number
 }
 
 export const makeState = (options: MemorySearchIndexOptions = {}): MemorySearchIndexState => ({
@@ -79,7 +92,26 @@ export const makeState = (options: MemorySearchIndexOptions = {}): MemorySearchI
   itemRandom: seededRandom((options.seed ?? 1) ^ 0x5ea2c4),
   itemErrors: options.itemErrors ?? 0,
   requests: [],
+  recordRequests: options.recordRequests ?? true,
+  maxDocuments: options.maxDocuments ?? Number.POSITIVE_INFINITY,
+  insertionOrder: [],
+  evictFrom: 0,
+  documentCount: 0,
 })
+
+/** Drops the oldest documents while there are more than the bound. */
+const evictOldest = (state: MemorySearchIndexState) => {
+  while (state.documentCount > state.maxDocuments && state.evictFrom < state.insertionOrder.length) {
+    const [index, id] = state.insertionOrder[state.evictFrom] as readonly [string, string]
+    state.evictFrom++
+    if (state.indexes.get(index)?.documents.delete(id)) state.documentCount--
+  }
+  // Compact the queue now and then so it does not keep evicted entries forever.
+  if (state.evictFrom > 65_536 && state.evictFrom * 2 > state.insertionOrder.length) {
+    state.insertionOrder.splice(0, state.evictFrom)
+    state.evictFrom = 0
+  }
+}
 
 const hitsOf = (state: MemorySearchIndexState, pattern: string): SearchHit[] => {
   const hits: SearchHit[] = []
@@ -109,12 +141,19 @@ export const makeService = (state: MemorySearchIndexState, limits: BatchLimits):
     const created = !stored.documents.has(id)
     stored.documents.set(id, document.source)
     state.indexes.set(index, stored)
+    if (created) {
+      state.documentCount++
+      if (Number.isFinite(state.maxDocuments)) {
+        state.insertionOrder.push([index, id])
+        evictOldest(state)
+      }
+    }
     return { _tag: "Indexed", index, id, created }
   }
 
   const bulk = (documents: ReadonlyArray<SearchDocument>) =>
     Effect.suspend((): Effect.Effect<ReadonlyArray<BulkItemResult>, SearchIndexError> => {
-      state.requests.push(documents)
+      if (state.recordRequests) state.requests.push(documents)
       const fault = state.injector.draw(true)
       if (fault === "throttle") return Effect.fail(new Throttled({ reason: "simulated 429 for the request" }))
       if (fault === "error") return Effect.fail(new Retryable({ reason: "simulated 5xx for the request" }))
@@ -176,6 +215,7 @@ export const makeService = (state: MemorySearchIndexState, limits: BatchLimits):
       ),
     deleteIndex: (index) =>
       Effect.sync(() => {
+        state.documentCount -= state.indexes.get(index)?.documents.size ?? 0
         state.indexes.delete(index)
       }),
   })

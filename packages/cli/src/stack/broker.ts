@@ -23,7 +23,7 @@
 
 import type { AddressInfo } from "node:net"
 import { createServer, type Server } from "node:net"
-import { parseShadowTopic } from "@sluice/core"
+import { parseShadowTopic, topicNameProblem } from "@sluice/core"
 import { Aedes, type Client, type PublishPacket } from "aedes"
 
 export interface AcceptedMessage {
@@ -65,6 +65,9 @@ const publishAllowed = (
   client: Client | null,
   topic: string,
 ): string | undefined => {
+  // MQTT 3.1.1 §1.5.3 and §4.7.3 (no U+0000, no wildcards), and IoT Core's 256-byte topic limit.
+  const problem = topicNameProblem(topic)
+  if (problem !== undefined) return problem
   if (topic.startsWith("$aws/") && !topic.startsWith("$aws/rules/") && !parseShadowTopic(topic)) {
     return `publishing to the reserved topic ${topic} is not allowed`
   }
@@ -76,6 +79,10 @@ const publishAllowed = (
 
 export const startBroker = async (options: BrokerOptions): Promise<RunningBroker> => {
   const policy = options.policy ?? "open"
+  // Connections one of whose messages could not be made durable. Their later messages are
+  // refused too, so none of them can overtake the failed one: the device resends them all, in
+  // order, on its next connection (a new Client object).
+  const failed = new WeakSet<Client>()
   let aedesRef: Aedes | undefined
   const aedes = await Aedes.createBroker({
     authenticate: (_client, username, password, done) => {
@@ -113,10 +120,15 @@ export const startBroker = async (options: BrokerOptions): Promise<RunningBroker
           .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))))
         return
       }
+      if (failed.has(client))
+        return callback(new Error("an earlier message of this connection was not stored"))
       options
         .accept({ topic: packet.topic, payload, clientId: client.id, qos: packet.qos })
         .then(() => callback(null))
-        .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))))
+        .catch((error: unknown) => {
+          failed.add(client)
+          callback(error instanceof Error ? error : new Error(String(error)))
+        })
     },
     authorizeSubscribe: (client, subscription, callback) => {
       if (policy === "open" || ownShadow(client.id, subscription.topic)) return callback(null, subscription)

@@ -15,10 +15,12 @@
  * error — where IoT Core would invoke the rule's error action — and the message is still
  * acknowledged, as IoT Core does. A message no rule matches is dropped and counted.
  */
-import { randomUUID } from "node:crypto"
+import { createHash, randomUUID } from "node:crypto"
 import {
   type ActionInvocation,
   type DeadLetter,
+  IOT_CORE_MAX_PAYLOAD_BYTES,
+  Poison,
   Retryable,
   type RuleMatch,
   type RuleSet,
@@ -61,6 +63,13 @@ interface RouterOptions {
 
 const encoder = new TextEncoder()
 
+/**
+ * A dead letter's id from what it concerns and the message's topic and bytes: a device resending
+ * the same message (it was not acknowledged, or the connection dropped) gets the same letter.
+ */
+const deadLetterId = (what: string, message: AcceptedMessage) =>
+  `${what}/${message.topic}/${createHash("sha256").update(message.payload).digest("hex").slice(0, 32)}`
+
 const concat = (a: Uint8Array, b: Uint8Array) => {
   const out = new Uint8Array(a.length + b.length)
   out.set(a)
@@ -80,6 +89,19 @@ class Router {
 
   accept(message: AcceptedMessage): Promise<void> {
     const at = this.now()
+    if (message.payload.byteLength > IOT_CORE_MAX_PAYLOAD_BYTES) {
+      // IoT Core would refuse it at the door; here it is set aside with the reason and
+      // acknowledged, so a device stuck resending it does not block its later readings.
+      this.stats.received++
+      this.stats.failedActions++
+      return this.options.deadLetter({
+        id: deadLetterId("oversized", message),
+        reason: `payload is ${message.payload.byteLength} bytes, over IoT Core's ${IOT_CORE_MAX_PAYLOAD_BYTES}-byte limit`,
+        payload: Buffer.from(message.payload).toString("base64"),
+        source: { topic: message.topic },
+        at,
+      })
+    }
     const context = { timestampMs: at, newUuid: randomUUID, clientId: message.clientId }
     const matches = this.options.rules.route({ topic: message.topic, payload: message.payload }, context)
     if (matches.length === 0) {
@@ -110,6 +132,20 @@ class Router {
 
   /** Queues one action's delivery: a stream append joins this turn's batch for its stream. */
   private deliver(invocation: ActionInvocation, delivery: Delivery, flight: InFlight): void {
+    try {
+      this.deliverOrThrow(invocation, delivery, flight)
+    } catch (error) {
+      // E.g. a SELECT output too deeply nested to serialise: this action fails for good, and
+      // the message is dead-lettered rather than refused (which would make the device resend
+      // it forever).
+      delivery.entryDone(
+        undefined,
+        new Poison({ reason: error instanceof Error ? error.message : String(error) }),
+      )
+    }
+  }
+
+  private deliverOrThrow(invocation: ActionInvocation, delivery: Delivery, flight: InFlight): void {
     const params = invocation.params
     const sinks = this.options.sinks
     let append: Append | undefined
@@ -203,7 +239,7 @@ class Router {
       const reasons = failed.map((f) => `${f.invocation.failedAction} failed: ${(f.error as Error).message}`)
       return [
         {
-          id: `rule/${match.ruleName}/${message.topic}/${at}/${randomUUID()}`,
+          id: deadLetterId(`rule/${match.ruleName}`, message),
           reason: `rule ${match.ruleName}: ${reasons.join("; ")}`,
           payload: Buffer.from(message.payload).toString("base64"),
           source: { topic: message.topic },

@@ -50,6 +50,9 @@ import { startStackProjections } from "./stackProjections.ts"
 /** Table writes one consumer invocation keeps in flight (decision 0903). */
 const CONSUMER_WRITES_IN_FLIGHT = 256
 
+/** Documents the in-memory search index keeps (about 50 MB): the newest win. */
+export const SEARCH_MAX_DOCUMENTS = 200_000
+
 export class StackConfigError extends Error {
   override readonly name = "StackConfigError"
 }
@@ -205,11 +208,13 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     }
 
     // The search index: rebuilt from the lake, then fed from the search stream.
-    const index = MemorySearchIndex.make()
+    // Bounded: a long-running dashboard needs recent readings, not every one in memory.
+    const index = MemorySearchIndex.make({ maxDocuments: SEARCH_MAX_DOCUMENTS, recordRequests: false })
     const dashboard = makeStackDashboard({
       rules,
       index,
       lakeDir: layout.lake,
+      maxDocuments: SEARCH_MAX_DOCUMENTS,
       deadLetters,
       emit,
       subscribe: (listener) => {

@@ -45,6 +45,8 @@ export const makeStackDashboard = (options: {
   readonly rules: RuleSet
   readonly index: SearchIndex["Service"]
   readonly lakeDir: string
+  /** Most documents the rebuild loads (the index's bound). */
+  readonly maxDocuments: number
   readonly deadLetters: PlainDeadLetters
   readonly emit: (event: DashboardEvent) => void
   readonly subscribe: (listener: (event: DashboardEvent) => void) => () => void
@@ -86,7 +88,7 @@ export const makeStackDashboard = (options: {
   }
 
   const lakeQuery = () => {
-    lake ??= openLake({ lakeDir: options.lakeDir })
+    lake ??= openLake({ lakeDir: options.lakeDir, readOnly: true })
     return lake
   }
 
@@ -138,7 +140,10 @@ export const makeStackDashboard = (options: {
     onIndexed,
     /** Fills the index from the lake's readings (history older than the search stream keeps). */
     rebuildFromLake: async (): Promise<number> => {
-      const result = await (await lakeQuery()).query("SELECT * FROM telemetry").catch(() => undefined)
+      // The newest readings only: the index keeps a bounded number anyway.
+      const result = await (await lakeQuery())
+        .query(`SELECT * FROM telemetry ORDER BY ts DESC LIMIT ${options.maxDocuments}`)
+        .catch(() => undefined)
       if (!result || result.rows.length === 0) return 0
       const documents = searchDocumentsOfLakeRows(result.rows, options.rules)
       const stats = { indexed: 0, rejected: 0 }

@@ -4,6 +4,7 @@
  * in `stackOptionProblems` before anything starts.
  */
 import type { BufferHints, KinesisBatchResponse, KinesisStreamEvent } from "@sluice/core"
+import { fleetOptionProblems } from "@sluice/device"
 
 export interface StackOptions {
   /** Default `.sluice` in the working directory. */
@@ -55,7 +56,9 @@ export const DEFAULT_STACK_OPTIONS = {
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
 
-export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith("127.")
+/** Loopback addresses only: `127.x.y.z` as an address, never a hostname that merely starts with 127. */
+export const isLoopback = (host: string) =>
+  LOOPBACK.has(host) || /^127\.(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){2}$/.test(host)
 
 /** What is wrong with the options, in words; empty when they can run. */
 export const stackOptionProblems = (options: StackOptions): string[] => {
@@ -69,6 +72,14 @@ export const stackOptionProblems = (options: StackOptions): string[] => {
   }
   if (!Number.isInteger(options.devices) || options.devices < 0 || options.devices > 100_000) {
     problems.push(`--devices must be an integer from 0 to 100000, got ${options.devices}`)
+  }
+  if (options.devices > 0) {
+    // Checked before anything opens: a bad prefix would otherwise fail after the data dir is in use.
+    const names = fleetOptionProblems({
+      devices: options.devices,
+      namePrefix: options.namePrefix ?? "device-",
+    })
+    problems.push(...names.map((problem) => `simulated devices: ${problem}`))
   }
   if (!isLoopback(options.host)) {
     if (!options.token)

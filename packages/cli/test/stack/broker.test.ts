@@ -127,3 +127,32 @@ describe("embedded broker", () => {
     await ok.endAsync(true)
   })
 })
+
+describe("embedded broker: topics and failures", () => {
+  it("closes a connection that publishes to a topic IoT Core would refuse", async () => {
+    const { broker } = await brokerWith()
+    for (const topic of ["data/\u0000x", `data/${"x".repeat(260)}`]) {
+      const client = await connect(broker.url, `device-${topic.length}`)
+      client.publish(topic, "{}", { qos: 1 })
+      await waitFor(() => !client.connected, {
+        what: `the broker to refuse ${JSON.stringify(topic.slice(0, 12))}`,
+      })
+    }
+  })
+
+  it("refuses every later message of a connection once one could not be stored, so none overtakes it", async () => {
+    let calls = 0
+    const { broker } = await brokerWith({
+      accept: async () => {
+        calls++
+        if (calls === 1) throw new Error("disk error")
+      },
+    })
+    const client = await connect(broker.url, "device-1")
+    const acked: number[] = []
+    for (let i = 0; i < 5; i++)
+      client.publish("data/device-1", String(i), { qos: 1 }, (error) => !error && acked.push(i))
+    await waitFor(() => !client.connected, { what: "the broker to close the connection" })
+    expect(acked).toEqual([])
+  })
+})

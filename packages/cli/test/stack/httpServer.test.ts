@@ -91,6 +91,7 @@ describe("stack HTTP server", () => {
     expect(stub.calls).toContain("readings device-1 50")
     const put = await fetch(new URL("/api/devices/device-1/wait_time", server.url), {
       method: "PUT",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ value: 2 }),
     })
     expect(put.status).toBe(202)
@@ -101,7 +102,10 @@ describe("stack HTTP server", () => {
   it("rejects bad input with 4xx and says why", async () => {
     server = await startHttpServer(stubSource().source, { host: "127.0.0.1", port: 0 })
     const call = async (path: string, init?: RequestInit) => {
-      const res = await fetch(new URL(path, server!.url), init)
+      const res = await fetch(new URL(path, server!.url), {
+        ...init,
+        headers: { "content-type": "application/json" },
+      })
       return [res.status, await res.json()] as const
     }
     expect(await call("/api/devices/..%2Fetc/readings")).toEqual([400, { error: "not a valid device name" }])

@@ -28,7 +28,12 @@ const reading = (device: string, second: number, extra: Record<string, unknown> 
   })
 
 const api = async (path: string, init?: RequestInit) =>
-  (await fetch(new URL(path, stack.dashboardUrl), init)).json()
+  (
+    await fetch(new URL(path, stack.dashboardUrl), {
+      ...init,
+      headers: { "content-type": "application/json" },
+    })
+  ).json()
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "sluice-up-"))
@@ -156,5 +161,29 @@ describe("sluice up, end to end", () => {
     })) as { ok: boolean; error: string }
     expect(result.ok).toBe(false)
     expect(result.error).toMatch(/syntax error/i)
+  })
+
+  it("keeps the query box read-only and inside the lake", async () => {
+    const query = async (sql: string) =>
+      (await api("/api/query", { method: "POST", body: JSON.stringify({ sql }) })) as {
+        ok: boolean
+        error: string
+      }
+    expect((await query("SELECT * FROM read_text('/etc/hostname')")).error).toMatch(/disabled by config/)
+    expect((await query(`COPY (SELECT 1) TO '${join(dataDir, "lake", "forged.csv")}'`)).error).toMatch(
+      /only SELECT/,
+    )
+    expect((await query("SET enable_external_access = true")).ok).toBe(false)
+    const crossSite = await fetch(new URL("/api/query", stack.dashboardUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://evil.example" },
+      body: JSON.stringify({ sql: "SELECT 1" }),
+    })
+    expect(crossSite.status).toBe(403)
+    const simple = await fetch(new URL("/api/query", stack.dashboardUrl), {
+      method: "POST",
+      body: '{"sql":"SELECT 1"}',
+    })
+    expect(simple.status).toBe(415)
   })
 })

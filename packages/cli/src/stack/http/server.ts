@@ -6,6 +6,7 @@
  * bound to another host), every route but `/healthz` needs it, as `Authorization: Bearer <t>` or
  * `?token=<t>` (EventSource cannot send headers). Bodies are capped at 64 KiB and must be JSON.
  */
+import { timingSafeEqual } from "node:crypto"
 import { readFile } from "node:fs/promises"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -58,6 +59,10 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
 }
 
 const readJsonBody = async (req: IncomingMessage): Promise<unknown> => {
+  // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.
+  if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
+    throw new HttpError(415, "the body must be sent as application/json")
+  }
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
@@ -81,15 +86,45 @@ const intParam = (url: URL, name: string, fallback: number, max: number) => {
 }
 
 const deviceParam = (raw: string) => {
-  const id = decodeURIComponent(raw)
+  let id: string
+  try {
+    id = decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(400, "not a valid device name")
+  }
   if (!DEVICE_NAME_PATTERN.test(id)) throw new HttpError(400, "not a valid device name")
   return id
 }
 
+/** Compares in time independent of where the strings differ, so the token cannot be guessed byte by byte. */
+const sameSecret = (given: string | null | undefined, secret: string) => {
+  if (typeof given !== "string") return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(secret)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
 const authorized = (req: IncomingMessage, url: URL, token: string | undefined) =>
   token === undefined ||
-  req.headers.authorization === `Bearer ${token}` ||
-  url.searchParams.get("token") === token
+  sameSecret(req.headers.authorization?.replace(/^Bearer /, ""), token) ||
+  sameSecret(url.searchParams.get("token"), token)
+
+const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"])
+
+/**
+ * Without a token the server trusts only its own machine, so it must also refuse what a web page
+ * in the user's browser could send it: a request whose Host is not this server (DNS rebinding)
+ * or whose Origin is another site (cross-site requests).
+ */
+const sameOrigin = (req: IncomingMessage, boundHost: string, port: number): boolean => {
+  const names = new Set([...LOCAL_NAMES, boundHost.includes(":") ? `[${boundHost}]` : boundHost])
+  const allowed = new Set([...names].map((name) => `${name}:${port}`))
+  if (!allowed.has(String(req.headers.host ?? "").toLowerCase())) return false
+  const origin = req.headers.origin
+  return (
+    origin === undefined || [...allowed].some((hostPort) => origin.toLowerCase() === `http://${hostPort}`)
+  )
+}
 
 const serveEvents = (req: IncomingMessage, res: ServerResponse, source: DashboardSource) => {
   res.writeHead(200, {
@@ -185,6 +220,11 @@ export const startHttpServer = (
     }
     if (!authorized(req, url, options.token))
       return sendJson(res, 401, { error: "a token is required (Authorization: Bearer … or ?token=…)" })
+    const { port } = server.address() as AddressInfo
+    if (options.token === undefined && !sameOrigin(req, options.host, port))
+      return sendJson(res, 403, {
+        error: "requests must come from this machine's own pages (Host and Origin)",
+      })
     route(req, res, source, url).catch((error: unknown) => {
       if (res.headersSent) return res.end()
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message })

@@ -48,9 +48,10 @@ export type Send = (message: Message) => "acked" | "ackLost" | "refused"
 
 /**
  * Sends the outbox in order while the connection holds; returns how many were acknowledged.
- * With a window above 1 the device sends that many before waiting, as MQTT.js does: the broker
- * processes each of them, and when one is refused the connection closes — the PUBACKs of those
- * after it are lost even if the broker made them durable, so they are sent again.
+ * With a window above 1 the device sends that many before waiting, as MQTT.js does. When the
+ * broker refuses one, it refuses the rest of that connection's messages too and closes it; when
+ * a PUBACK is lost, the broker still made the later ones durable but their PUBACKs are lost as
+ * well, so they are sent again.
  */
 export const sendOutbox = (device: DeviceState, send: Send, window = 1): number => {
   let acked = 0
@@ -58,8 +59,16 @@ export const sendOutbox = (device: DeviceState, send: Send, window = 1): number 
     const inFlight = device.outbox.slice(0, Math.max(1, window))
     let done = 0
     let closed = false
+    let refused = false
     for (const message of inFlight) {
+      // The broker refuses every later message of a connection one of whose messages it could
+      // not store (cli/src/stack/broker.ts), so none of them can overtake the refused one.
+      if (refused) {
+        closed = true
+        continue
+      }
       const outcome = send(message)
+      if (outcome === "refused") refused = true
       if (outcome === "acked" && !closed) done++
       else closed = true
     }

@@ -16,9 +16,8 @@
  * - Faults: the PUBACK may be lost after the message was made durable (the device resends it:
  *   a duplicate), and the process may die between two appends of one message.
  *
- * One difference from the stack, on purpose: the dead letter's id is derived from the message
- * (rule, topic, payload hash), so a resent message is dead-lettered once. The stack's router
- * adds a random UUID to the id (reported in the simulation's report, not fixed here).
+ * As in the stack, the dead letter's id is derived from the message (rule, topic, payload
+ * hash), so a resent message is dead-lettered once.
  */
 import { createHash } from "node:crypto"
 import type { SeededRandom } from "@sluice/adapters-memory"

@@ -4,8 +4,9 @@
  * Behaves as the contract suite requires of every table: upserts by (deviceId, ts), ordered
  * scans and queries, a conditional latest-state write, and DynamoDB's batch limits (so the
  * planner is exercised as on AWS). Faults (faults.ts) hit writes only. Items are stored as
- * given, not copied — they are immutable by type — so the memory table costs almost nothing in
- * benchmarks.
+ * given, not copied — they are immutable by type — and by device, then sort key
+ * (readingsByKey.ts), so a write builds no key string: the memory table costs almost nothing in
+ * benchmarks. `state.readings` still reads as a `Map` keyed `<deviceId>\u0000<ts>`.
  *
  * `make` builds the service, `layer` provides it, `memoryTable()` is the plain-Promise facade
  * with `scan(): Promise<Item[]>` for people who don't use Effect.
@@ -31,6 +32,7 @@ import {
   makeFaultInjector,
   SimulatedCrash,
 } from "../faults.ts"
+import { ReadingsByKey } from "./readingsByKey.ts"
 
 export interface MemoryTableOptions {
   readonly faults?: FaultPlan
@@ -40,46 +42,46 @@ export interface MemoryTableOptions {
 }
 
 export interface MemoryTableState {
-  readonly readings: Map<string, Item>
+  /** By device, then sort key; also a `Map` keyed `<deviceId>\u0000<ts>` (readingsByKey.ts). */
+  readonly readings: ReadingsByKey
   readonly latest: Map<string, Item>
   readonly injector: FaultInjector
   /** Writes applied, by operation. */
   readonly writes: { put: number; batchWrite: number; putLatestIfNewer: number }
 }
 
-const keyOf = (deviceId: string, ts: string) => `${deviceId}\u0000${ts}`
 const byKey = (a: Item, b: Item) =>
   a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0
 
 /**
- * Draws the operation's fault when the effect runs, not when it is built: a retried effect must
- * draw again, as a retried call to a real store meets a new outcome.
+ * Runs `body` with the operation's fault, drawn when the effect runs, not when it is built: a
+ * retried effect must draw again, as a retried call to a real store meets a new outcome. One
+ * `suspend`, no chain: a batch write is a single step for the effect runtime.
  */
-const faultBefore = (
+const withFault = <A>(
   state: MemoryTableState,
   batch: boolean,
-): Effect.Effect<FaultKind | undefined, TableError> =>
-  Effect.suspend((): Effect.Effect<FaultKind | undefined, TableError> => {
+  body: (fault: FaultKind | undefined) => Effect.Effect<A, TableError>,
+): Effect.Effect<A, TableError> =>
+  Effect.suspend(() => {
     const fault = state.injector.draw(batch)
     if (fault === "throttle") return Effect.fail(new Throttled({ reason: "simulated throttling" }))
     if (fault === "error") return Effect.fail(new Retryable({ reason: "simulated transient error" }))
-    return Effect.succeed(fault)
+    return body(fault)
   })
 
 const poisonReason = (state: MemoryTableState, item: Item) => state.injector.plan.poison?.(item)
 
 /** Builds the service over the given state (shared state lets tests inspect it). */
 export const makeService = (state: MemoryTableState, limits: BatchLimits): Table["Service"] => {
-  const applyOne = (item: Item) => {
-    state.readings.set(keyOf(item.deviceId, item.ts), item)
-  }
+  const applyOne = (item: Item) => state.readings.put(item)
   const afterWrite = <A>(fault: string | undefined, value: A): Effect.Effect<A, TableError> =>
     fault === "timeoutAfterWrite"
       ? Effect.fail(new Retryable({ reason: "simulated timeout after the write succeeded" }))
       : Effect.succeed(value)
 
   const put = (item: Item) =>
-    Effect.flatMap(faultBefore(state, false), (fault) => {
+    withFault(state, false, (fault) => {
       const poison = poisonReason(state, item)
       if (poison) return Effect.fail(new Poison({ reason: poison }))
       if (fault === "crash") return Effect.die(new SimulatedCrash("simulated crash before put"))
@@ -89,7 +91,7 @@ export const makeService = (state: MemoryTableState, limits: BatchLimits): Table
     })
 
   const batchWrite = (items: ReadonlyArray<Item>) =>
-    Effect.flatMap(faultBefore(state, true), (fault) => {
+    withFault(state, true, (fault) => {
       if (items.length > limits.maxCount) {
         return Effect.fail(
           new Poison({ reason: `batch of ${items.length} items exceeds the limit of ${limits.maxCount}` }),
@@ -114,7 +116,7 @@ export const makeService = (state: MemoryTableState, limits: BatchLimits): Table
     })
 
   const putLatestIfNewer = (item: Item) =>
-    Effect.flatMap(faultBefore(state, false), (fault): Effect.Effect<ConditionalPutResult, TableError> => {
+    withFault(state, false, (fault): Effect.Effect<ConditionalPutResult, TableError> => {
       if (fault === "crash") return Effect.die(new SimulatedCrash("simulated crash before conditional put"))
       // Condition: attribute_not_exists(deviceId) OR ts < :ts — checked and applied atomically.
       const existing = state.latest.get(item.deviceId)
@@ -127,10 +129,9 @@ export const makeService = (state: MemoryTableState, limits: BatchLimits): Table
 
   const query = (deviceId: string, range: TimeRange = {}) =>
     Effect.sync(() =>
-      [...state.readings.values()]
+      [...(state.readings.byDevice.get(deviceId)?.values() ?? [])]
         .filter(
           (item) =>
-            item.deviceId === deviceId &&
             (range.from === undefined || item.ts >= range.from) &&
             (range.to === undefined || item.ts <= range.to),
         )
@@ -142,7 +143,7 @@ export const makeService = (state: MemoryTableState, limits: BatchLimits): Table
     put,
     batchWrite,
     putLatestIfNewer,
-    get: ({ deviceId, ts }) => Effect.sync(() => state.readings.get(keyOf(deviceId, ts))),
+    get: ({ deviceId, ts }) => Effect.sync(() => state.readings.find(deviceId, ts)),
     query,
     scan: () => Effect.sync(() => [...state.readings.values()].sort(byKey)),
     getLatest: (deviceId) => Effect.sync(() => state.latest.get(deviceId)),
@@ -151,7 +152,7 @@ export const makeService = (state: MemoryTableState, limits: BatchLimits): Table
 }
 
 export const makeState = (options: MemoryTableOptions = {}): MemoryTableState => ({
-  readings: new Map(),
+  readings: new ReadingsByKey(),
   latest: new Map(),
   injector: makeFaultInjector(options.faults, options.seed),
   writes: { put: 0, batchWrite: 0, putLatestIfNewer: 0 },

@@ -11,7 +11,7 @@
  * from its `Clock`, so tests pin both); `backoffDelayMs` is the same arithmetic for loops that
  * do not run in Effect.
  */
-import { Duration, Effect, Random, Schedule } from "effect"
+import { Duration, Effect, Pull, Random, Schedule } from "effect"
 import { type DeliveryError, isTransient } from "./errors.ts"
 
 export interface RetryPolicy {
@@ -71,10 +71,38 @@ export const retrySchedule = (policy: RetryPolicy) =>
     ),
   )
 
-/** Runs an effect, retrying its transient failures under the policy. */
+/**
+ * Runs an effect, retrying its transient failures under the policy — `Effect.retry(effect,
+ * retrySchedule(policy))`, except that the schedule is started only when a first attempt fails.
+ *
+ * Why: `Effect.retry` builds the schedule's stepper, its metadata and a context per run, even
+ * for an effect that succeeds at once — several microseconds on every table batch, dead-letter
+ * put and store call, most of which never fail (decision 0920). The schedule's clock starts at
+ * its first step either way (the first failure), so the attempts, their delays and the random
+ * numbers drawn are exactly those of `Effect.retry` (a differential test holds them equal).
+ */
 export const withRetry = (policy: RetryPolicy) => {
   // Built once per policy, not per effect: a Schedule is a description, reusable across runs.
   const schedule = retrySchedule(policy)
   return <A, E extends DeliveryError, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.retry(effect, schedule) as Effect.Effect<A, E, R>
+    Effect.catch(effect, (first: E) => retryAfter(effect, schedule, first))
 }
+
+/** The rest of `Effect.retry` after the first attempt failed with `first`. */
+const retryAfter = <A, E extends DeliveryError, R>(
+  effect: Effect.Effect<A, E, R>,
+  schedule: ReturnType<typeof retrySchedule>,
+  first: E,
+): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Schedule.toStepWithMetadata(schedule), (step) => {
+    let last = first
+    type Stepped = Effect.Effect<A, E | Effect.Error<ReturnType<typeof step>>, R>
+    const again: Stepped = Effect.catch(effect, (error: E): Stepped => {
+      last = error
+      return Effect.flatMap(step(error), () => again)
+    })
+    return Pull.catchDone(
+      Effect.flatMap(step(first), () => again),
+      () => Effect.fail(last),
+    )
+  }) as Effect.Effect<A, E, R>

@@ -11,6 +11,7 @@ import {
   Poison,
   Retryable,
   type RetryPolicy,
+  retrySchedule,
   Throttled,
   withRetry,
 } from "../../src/delivery/index.ts"
@@ -98,5 +99,46 @@ describe("retry policy (invariant 5: bounded, jittered backoff; poison never ret
     const a = await attemptTimes(policy, new Retryable({ reason: "x" }), 42)
     const b = await attemptTimes(policy, new Retryable({ reason: "x" }), 42)
     expect(a.times).toEqual(b.times)
+  })
+
+  it("attempts exactly as Effect.retry with the policy's schedule does (same times, same outcome)", async () => {
+    // The schedule starts only at the first failure (withRetry), yet nothing observable differs.
+    const errorArb = fc.constantFrom<DeliveryError>(
+      new Retryable({ reason: "timeout" }),
+      new Throttled({ reason: "slow", retryAfterMs: 30 }),
+      new Poison({ reason: "bad" }),
+    )
+    await checkAsyncProperty(
+      fc.asyncProperty(
+        policyArb,
+        fc.array(errorArb, { maxLength: 6 }),
+        fc.boolean(),
+        fc.integer(),
+        async (policy, failures, thenSucceed, seed) => {
+          const run = (
+            retrying: (e: Effect.Effect<string, DeliveryError>) => Effect.Effect<string, DeliveryError>,
+          ) =>
+            Effect.runPromise(
+              Effect.gen(function* () {
+                const times: number[] = []
+                const attempt = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                  times.push(now)
+                  const error = failures[times.length - 1]
+                  if (error !== undefined) return Effect.fail(error)
+                  return thenSucceed ? Effect.succeed("ok") : Effect.fail(new Retryable({ reason: "still" }))
+                })
+                const fiber = yield* Effect.forkChild(Effect.exit(retrying(attempt)))
+                yield* TestClock.adjust("1 day")
+                return { times, exit: yield* Fiber.join(fiber) }
+              }).pipe(Effect.provide(TestClock.layer()), Random.withSeed(seed)),
+            )
+          const ours = await run(withRetry(policy))
+          const reference = await run((e) => Effect.retry(e, retrySchedule(policy)))
+          expect(ours.times).toEqual(reference.times)
+          expect(ours.exit).toEqual(reference.exit)
+        },
+      ),
+      60,
+    )
   })
 })

@@ -16,16 +16,19 @@
  *                                        putLatestIfNewer(t1) → stale: stored t2 > t1, kept
  *
  * The result maps every intent id to `Succeeded` or `Failed(error)`; an id fails if any of
- * its writes failed. Nothing is dropped: each id gets exactly one outcome.
+ * its writes failed. Nothing is dropped: each id gets exactly one outcome. The writes themselves
+ * are `writeReadings` and `putLatestStates` (writeReadings.ts), which report failures only —
+ * callers holding distinct items and needing no per-id outcome use them directly.
  */
-import { Clock, Effect, Random } from "effect"
-import { planBatches } from "../batching/planner.ts"
-import { type DeliveryError, Poison, Throttled } from "../delivery/errors.ts"
+import { Effect } from "effect"
+import type { DeliveryError } from "../delivery/errors.ts"
 import { failed, type RecordOutcome, succeeded } from "../delivery/reconcile.ts"
-import { backoffDelayMs, defaultRetryPolicy, type RetryPolicy, withRetry } from "../delivery/retryPolicy.ts"
-import { type Item, Table, type TableError } from "../ports/table.ts"
-import { utf8Length } from "../telemetry/json.ts"
+import type { RetryPolicy } from "../delivery/retryPolicy.ts"
+import type { Item } from "../ports/table.ts"
 import type { WriteIntent } from "./intents.ts"
+import { putLatestStates, writeReadings } from "./writeReadings.ts"
+
+export { itemBytes } from "./writeReadings.ts"
 
 export interface ExecuteOptions {
   readonly retry?: RetryPolicy
@@ -33,17 +36,16 @@ export interface ExecuteOptions {
   readonly concurrency?: number
 }
 
-const keyOf = (item: Item) => `${item.deviceId}\u0000${item.ts}`
-/** Item size as DynamoDB counts it, near enough: the JSON text. */
-export const itemBytes = (item: Item): number => utf8Length(JSON.stringify(item))
+interface Reading {
+  item: Item
+  readonly ids: string[]
+  bytes: number | undefined
+}
 
 export const executeIntents = Effect.fnUntraced(function* (
   intents: ReadonlyArray<WriteIntent>,
   options: ExecuteOptions = {},
 ) {
-  const table = yield* Table
-  const policy = options.retry ?? defaultRetryPolicy
-  const retry = withRetry(policy)
   const outcomes = new Map<string, RecordOutcome>()
   const fail = (id: string, error: DeliveryError) => {
     if (outcomes.get(id)?._tag !== "Failed") outcomes.set(id, failed(error))
@@ -52,8 +54,8 @@ export const executeIntents = Effect.fnUntraced(function* (
 
   // Readings: last intent per key wins; every id that asked for the key shares its outcome.
   // Keyed by device, then ts: strings the items hold already, so no key string is built.
-  const readingIds: Array<{ item: Item; ids: string[]; bytes: number | undefined }> = []
-  const byDevice = new Map<string, Map<string, { item: Item; ids: string[]; bytes: number | undefined }>>()
+  const readings: Reading[] = []
+  const byDevice = new Map<string, Map<string, Reading>>()
   for (const intent of intents) {
     if (intent._tag !== "PutReading") continue
     let byTs = byDevice.get(intent.item.deviceId)
@@ -65,49 +67,18 @@ export const executeIntents = Effect.fnUntraced(function* (
     if (entry === undefined) {
       const created = { item: intent.item, ids: [intent.id], bytes: intent.bytes }
       byTs.set(intent.item.ts, created)
-      readingIds.push(created)
+      readings.push(created)
     } else {
       entry.ids.push(intent.id)
       entry.item = intent.item
       entry.bytes = intent.bytes
     }
   }
-
-  // A size hint is an upper bound: good enough to plan with unless it alone breaks the limit.
-  const maxItemBytes = table.limits.maxRecordBytes
-  const sizeOf = (entry: { item: Item; bytes: number | undefined }) =>
-    entry.bytes !== undefined && entry.bytes <= maxItemBytes ? entry.bytes : itemBytes(entry.item)
-  const plan = planBatches(readingIds, sizeOf, table.limits)
-  for (const rejected of plan.rejected) {
-    for (const id of rejected.record.ids) fail(id, new Poison({ reason: `table item ${rejected.reason}` }))
-  }
-
-  const writeBatch = (batch: ReadonlyArray<{ item: Item; ids: string[] }>) =>
-    writeWithUnprocessedRetry(
-      table,
-      batch.map((entry) => entry.item),
-      policy,
-      retry,
-    ).pipe(
-      Effect.matchEffect({
-        onSuccess: (unwritten) =>
-          unwritten.size === 0
-            ? Effect.void
-            : Effect.sync(() => {
-                for (const entry of batch) {
-                  const error = unwritten.get(keyOf(entry.item))
-                  if (error) for (const id of entry.ids) fail(id, error)
-                }
-              }),
-        onFailure: (error) =>
-          error._tag === "Poison" && batch.length > 1
-            ? Effect.forEach(batch, (entry) => writeOne(table, entry, retry, fail), { discard: true })
-            : Effect.sync(() => {
-                for (const entry of batch) for (const id of entry.ids) fail(id, error)
-              }),
-      }),
-    )
-  yield* Effect.forEach(plan.batches, writeBatch, { concurrency: options.concurrency ?? 4, discard: true })
+  const written = yield* writeReadings(
+    readings.map((r) => r.item),
+    { ...options, sizes: readings.map((r) => r.bytes) },
+  )
+  for (const [index, error] of written) for (const id of (readings[index] as Reading).ids) fail(id, error)
 
   // Latest state follows stored readings only: an id whose reading failed cannot move it.
   const latest = new Map<string, { item: Item; ids: string[] }>()
@@ -120,65 +91,12 @@ export const executeIntents = Effect.fnUntraced(function* (
       if (intent.item.ts >= entry.item.ts) entry.item = intent.item
     }
   }
-  yield* Effect.forEach(
-    [...latest.values()],
-    (entry) =>
-      table.putLatestIfNewer(entry.item).pipe(
-        retry,
-        Effect.catch((error: TableError) =>
-          Effect.sync(() => {
-            for (const id of entry.ids) fail(id, error)
-          }),
-        ),
-      ),
-    { concurrency: options.concurrency ?? 4, discard: true },
+  const entries = [...latest.values()]
+  const moved = yield* putLatestStates(
+    entries.map((e) => e.item),
+    options,
   )
+  for (const [index, error] of moved)
+    for (const id of (entries[index] as { ids: string[] }).ids) fail(id, error)
   return outcomes as ReadonlyMap<string, RecordOutcome>
-})
-
-const writeOne = (
-  table: Table["Service"],
-  entry: { item: Item; ids: string[] },
-  retry: Retry,
-  fail: (id: string, error: DeliveryError) => void,
-) =>
-  table.put(entry.item).pipe(
-    retry,
-    Effect.catch((error: TableError) =>
-      Effect.sync(() => {
-        for (const id of entry.ids) fail(id, error)
-      }),
-    ),
-  )
-
-type Retry = ReturnType<typeof withRetry>
-
-/**
- * Writes a batch, retrying transient failures of the call and its unprocessed items with
- * backoff. Resolves with the items still unwritten when the policy gives up (keyed, with the
- * error to report); fails only with a non-transient error of the call itself.
- */
-const writeWithUnprocessedRetry = Effect.fnUntraced(function* (
-  table: Table["Service"],
-  items: ReadonlyArray<Item>,
-  policy: RetryPolicy,
-  retry: Retry,
-) {
-  let pending = items
-  const started = yield* Clock.currentTimeMillis
-  for (let attempt = 1; ; attempt++) {
-    const result = yield* table.batchWrite(pending).pipe(retry)
-    if (result.unprocessed.length === 0) return new Map<string, DeliveryError>()
-    pending = result.unprocessed
-    const now = yield* Clock.currentTimeMillis
-    if (attempt >= policy.maxAttempts || now - started > policy.maxElapsedMs) {
-      // The table kept refusing for lack of capacity: transient, so the caller retries later.
-      const error = new Throttled({
-        reason: `${pending.length} items still unprocessed after ${attempt} batch writes`,
-      })
-      return new Map<string, DeliveryError>(pending.map((item) => [keyOf(item), error]))
-    }
-    const random = yield* Random.next
-    yield* Effect.sleep(backoffDelayMs(policy, attempt - 1, random))
-  }
 })

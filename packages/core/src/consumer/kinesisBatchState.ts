@@ -6,12 +6,14 @@
  * live in typed arrays by ordinal, so a chunk's entry objects can be dropped once it is done,
  * and the per-record bookkeeping allocates nothing. Readings are remembered per device, then
  * per sort key — the event id in two steps, keyed by strings the items already hold — so
- * deduplication builds no key strings either.
+ * deduplication builds no key strings either. While a device's readings arrive in increasing
+ * sort-key order (a shard keeps each device's order, so nearly always), a reading above the
+ * greatest seen cannot repeat one: it is appended to two arrays, and the map by sort key is built
+ * only at the device's first reading that is not above it.
  */
 import type { Item } from "../ports/table.ts"
 
-/** Fates of entries, by ordinal. */
-export const PENDING = 0
+/** Fates of entries, by ordinal (0: not decided yet). */
 export const STORED = 1
 export const DEAD = 2
 export const RETRY = 3
@@ -20,8 +22,13 @@ export const LETTER = 4
 
 export interface DeviceState {
   readonly deviceId: string
-  /** Ordinal of the first occurrence of each of the device's readings, by sort key. */
-  readonly byTs: Map<string, number>
+  /** The greatest sort key of the device's readings so far. */
+  maxTs: string | undefined
+  /** Sort keys and ordinals of the first occurrences, in arrival order (until `byTs` exists). */
+  readonly firstTs: string[]
+  readonly firstOrdinals: number[]
+  /** Ordinal of the first occurrence of each sort key, once one arrived out of order. */
+  byTs: Map<string, number> | undefined
   /** The newest of the device's readings stored in this batch: its latest-state write. */
   newest: Item | undefined
 }
@@ -72,24 +79,39 @@ export const deviceIndexOf = (state: BatchState, deviceId: string): number => {
   const known = state.deviceIndex.get(deviceId)
   if (known !== undefined) return known
   const index = state.devices.length
-  state.devices.push({ deviceId, byTs: new Map(), newest: undefined })
+  state.devices.push({
+    deviceId,
+    maxTs: undefined,
+    firstTs: [],
+    firstOrdinals: [],
+    byTs: undefined,
+    newest: undefined,
+  })
   state.deviceIndex.set(deviceId, index)
   return index
 }
 
 /**
- * Write intents need string ids to map outcomes back; an entry's ordinal serves. The strings
- * are made once per container and reused by every batch (their hashes cached with them), up to
- * a bound that keeps the table small.
+ * The ordinal of the reading's first occurrence in the batch, or -1 when this is it (and it is
+ * remembered as ordinal `o`).
  */
-const ORDINAL_IDS_CACHED = 100_000
-const ordinalIds: string[] = []
-export const ordinalId = (ordinal: number): string => {
-  if (ordinal >= ORDINAL_IDS_CACHED) return String(ordinal)
-  let id = ordinalIds[ordinal]
-  if (id === undefined) {
-    for (let o = ordinalIds.length; o <= ordinal; o++) ordinalIds.push(String(o))
-    id = ordinalIds[ordinal] as string
+export const firstOccurrence = (device: DeviceState, item: Item, o: number): number => {
+  const ts = item.ts
+  let byTs = device.byTs
+  if (byTs === undefined) {
+    if (device.maxTs === undefined || ts > device.maxTs) {
+      device.maxTs = ts
+      device.firstTs.push(ts)
+      device.firstOrdinals.push(o)
+      return -1
+    }
+    byTs = new Map()
+    for (let k = 0; k < device.firstTs.length; k++)
+      byTs.set(device.firstTs[k] as string, device.firstOrdinals[k] as number)
+    device.byTs = byTs
   }
-  return id
+  const first = byTs.get(ts)
+  if (first !== undefined) return first
+  byTs.set(ts, o)
+  return -1
 }

@@ -6,9 +6,10 @@
  *    earlier chunk is retry; a reading seen before in the batch (same device and sort key, i.e.
  *    the same event id) is a duplicate and shares the fate of its first occurrence — written
  *    once.
- * 2. Write the readings with `executeIntents` (batched within the table's limits, retried with
- *    backoff). A reading the table rejects for good is dead-lettered with the table's reason;
- *    a Fatal outcome fails the chunk (the handler throws and Lambda retries the batch).
+ * 2. Write the readings with `writeReadings` (batched within the table's limits, retried with
+ *    backoff; only failures come back). A reading the table rejects for good is dead-lettered
+ *    with the table's reason; a Fatal outcome fails the chunk (the handler throws and Lambda
+ *    retries the batch).
  * 3. Ordered mode: walk the chunk in order; a key stops at its first transient failure, and its
  *    later entries are retry even if their write landed (they are rewritten after the earlier
  *    one — idempotent — which is the only way the key's order survives):
@@ -24,10 +25,8 @@
  */
 import { Clock, Effect, Result } from "effect"
 import type { Fatal } from "../delivery/errors.ts"
-import type { RecordOutcome } from "../delivery/reconcile.ts"
 import { withRetry } from "../delivery/retryPolicy.ts"
-import { type ExecuteOptions, executeIntents } from "../idempotency/executeIntents.ts"
-import type { WriteIntent } from "../idempotency/intents.ts"
+import { type WriteFailures, type WriteOptions, writeReadings } from "../idempotency/writeReadings.ts"
 import { type DeadLetter, DeadLetters, deadLetterIdOf } from "../ports/deadLetters.ts"
 import type { Item } from "../ports/table.ts"
 import type { EventSource } from "../telemetry/envelope.ts"
@@ -36,9 +35,8 @@ import {
   DEAD,
   type DeviceState,
   deviceIndexOf,
+  firstOccurrence,
   LETTER,
-  ordinalId,
-  PENDING,
   RETRY,
   reserveEntries,
   STORED,
@@ -49,7 +47,7 @@ import type { ConsumerMode } from "./kinesisOptions.ts"
 
 export interface ChunkEnv {
   readonly mode: ConsumerMode
-  readonly execute: ExecuteOptions & { readonly retry: NonNullable<ExecuteOptions["retry"]> }
+  readonly execute: WriteOptions & { readonly retry: NonNullable<WriteOptions["retry"]> }
   readonly records: ReadonlyArray<KinesisStreamRecord>
   readonly streamName: string | undefined
 }
@@ -120,7 +118,11 @@ export const processChunk = Effect.fnUntraced(function* (
   const chunk: Chunk = { entries, base, dupOf: new Int32Array(entries.length).fill(-1), rejected: new Map() }
   const ordered = env.mode === "ordered"
   const carried = new Set(blocked)
-  const intents: WriteIntent[] = []
+  // The readings to write — first occurrences only, so their keys are distinct — with their
+  // size hints and ordinals, in parallel arrays: nothing is allocated per reading but slots.
+  const items: Item[] = []
+  const sizes: Array<number | undefined> = []
+  const ordinals: number[] = []
   let retried = carried.size > 0
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry
@@ -133,22 +135,23 @@ export const processChunk = Effect.fnUntraced(function* (
       const item = entry.item as Item
       const device = deviceIndexOf(state, item.deviceId)
       state.deviceOf[o] = device
-      const byTs = (state.devices[device] as DeviceState).byTs
-      const first = byTs.get(item.ts)
-      if (first !== undefined) {
+      const first = firstOccurrence(state.devices[device] as DeviceState, item, o)
+      if (first >= 0) {
         chunk.dupOf[i] = first
         state.duplicates++
         if (fates[first] === RETRY) retried = true
         continue
       }
-      byTs.set(item.ts, o)
-      intents.push({ _tag: "PutReading", id: ordinalId(o), item, bytes: entry.bytes })
+      items.push(item)
+      sizes.push(entry.bytes)
+      ordinals.push(o)
     }
   }
 
-  if (intents.length > 0) {
-    const outcomes = yield* executeIntents(intents, env.execute)
-    retried = (yield* settleWriters(chunk, state, outcomes)) || retried
+  if (items.length > 0) {
+    const failures = yield* writeReadings(items, { ...env.execute, sizes })
+    for (const o of ordinals) fates[o] = STORED
+    if (failures.size > 0) retried = (yield* settleFailures(chunk, state, ordinals, failures)) || retried
   }
   // The walk only matters once something failed: skip it on the common, all-stored path.
   if (ordered && retried) stopFailedKeys(chunk, state, carried)
@@ -169,33 +172,29 @@ export const processChunk = Effect.fnUntraced(function* (
 })
 
 /**
- * Applies the readings' outcomes to the chunk's first occurrences; true if any is to be
- * retried.
+ * Applies the writes' failures to the chunk's first occurrences (all marked stored before); true
+ * if any is to be retried. A Fatal fails the chunk — the first in the chunk's order.
  */
-const settleWriters = (
+const settleFailures = (
   chunk: Chunk,
   state: BatchState,
-  outcomes: ReadonlyMap<string, RecordOutcome>,
+  ordinals: ReadonlyArray<number>,
+  failures: WriteFailures,
 ): Effect.Effect<boolean, Fatal> => {
   const { fates } = state
   let retried = false
-  for (let i = 0; i < chunk.entries.length; i++) {
-    const o = chunk.base + i
-    if ((chunk.dupOf[i] as number) >= 0 || fates[o] !== PENDING) continue
-    const outcome = outcomes.get(ordinalId(o))
-    if (outcome === undefined) continue
-    if (outcome._tag === "Succeeded") fates[o] = STORED
-    else if (
-      outcome._tag === "Skipped" ||
-      (outcome.error._tag !== "Fatal" && outcome.error._tag !== "Poison")
-    ) {
+  for (let k = 0; k < ordinals.length; k++) {
+    const error = failures.get(k)
+    if (error === undefined) continue
+    const o = ordinals[k] as number
+    if (error._tag === "Fatal") return Effect.fail(error)
+    if (error._tag !== "Poison") {
       fates[o] = RETRY
       retried = true
-    } else if (outcome.error._tag === "Fatal") return Effect.fail(outcome.error)
-    else {
+    } else {
       fates[o] = LETTER
-      chunk.rejected.set(i, {
-        reason: `the table rejects the write: ${outcome.error.reason}`,
+      chunk.rejected.set(o - chunk.base, {
+        reason: `the table rejects the write: ${error.reason}`,
         field: undefined,
       })
     }

@@ -21,7 +21,8 @@
  */
 import { deaggregate, hasKplMagic } from "../batching/kpl.ts"
 import type { Item } from "../ports/table.ts"
-import { decodeReading, readingFromJson } from "../telemetry/handsOnCodec.ts"
+import { decodeReading, handsOnSortKey, readingFromJson } from "../telemetry/handsOnCodec.ts"
+import type { JsonObject } from "../telemetry/json.ts"
 import { IOT_CORE_MAX_PAYLOAD_BYTES } from "../telemetry/limits.ts"
 import type { KinesisStreamEvent, KinesisStreamRecord } from "./kinesisEvent.ts"
 
@@ -61,50 +62,36 @@ export interface Entry {
 const REPRINT_GROWTH = 6
 const KEY_ATTRIBUTES_JSON_BYTES = 24
 
-/**
- * `decodeReading` for ASCII text, whose length is its size in bytes: parses and validates
- * directly, and leaves every failure to `decodeReading` itself, so the verdict and its wording
- * are the codec's own.
- */
-const decodeText = (text: string): ReturnType<typeof decodeReading> => {
-  if (text.length > IOT_CORE_MAX_PAYLOAD_BYTES) return decodeReading(text)
-  let parsed: unknown
+/** What `JSON.parse` gave when the text was not JSON (no parse can return it). */
+const NOT_JSON = Symbol("not JSON")
+
+const parseOrNot = (text: string): unknown => {
   try {
-    parsed = JSON.parse(text)
+    return JSON.parse(text)
   } catch {
-    return decodeReading(text)
+    return NOT_JSON
   }
-  return readingFromJson(parsed)
 }
 
-const entryOf = (
+/** The entry of a valid reading: its parsed payload becomes the item in place (see the note above). */
+const readingEntry = (
   recordIndex: number,
   sequenceNumber: string,
   subSequenceNumber: number | undefined,
   partitionKey: string,
   payload: string | Uint8Array,
-  content: Uint8Array | string,
+  fields: JsonObject,
+  deviceId: string,
+  sortKey: string,
+  textLength: number | undefined,
 ): Entry => {
-  const decoded = typeof content === "string" ? decodeText(content) : decodeReading(content)
-  if (decoded._tag === "Failure") {
-    const { reason, field } = decoded.failure
-    return poisonEntry(recordIndex, sequenceNumber, subSequenceNumber, partitionKey, payload, {
-      reason,
-      field,
-    })
-  }
-  const reading = decoded.success
-  // The parsed payload is ours alone: make it the item in place (see the note above).
-  const item = reading.fields as { -readonly [K in keyof Item]: Item[K] }
-  item.deviceId = reading.deviceId
-  item.ts = reading.sortKey
+  const item = fields as { -readonly [K in keyof Item]: Item[K] }
+  item.deviceId = deviceId
+  item.ts = sortKey
   const bytes =
-    typeof content !== "string"
+    textLength === undefined
       ? undefined
-      : content.length * REPRINT_GROWTH +
-        KEY_ATTRIBUTES_JSON_BYTES +
-        reading.deviceId.length +
-        reading.sortKey.length
+      : textLength * REPRINT_GROWTH + KEY_ATTRIBUTES_JSON_BYTES + deviceId.length + sortKey.length
   return {
     recordIndex,
     sequenceNumber,
@@ -115,6 +102,64 @@ const entryOf = (
     poison: undefined,
     payload,
   }
+}
+
+/**
+ * Decodes a user record's content — ASCII text (its length is its size in bytes) or bytes. Text
+ * is parsed directly and a hands-on reading recognised without building its `Reading`
+ * (`handsOnSortKey`); every other case, failures included, is left to the codec itself
+ * (`readingFromJson`, `decodeReading`), so verdicts and their wording are the codec's own.
+ */
+const entryOf = (
+  recordIndex: number,
+  sequenceNumber: string,
+  subSequenceNumber: number | undefined,
+  partitionKey: string,
+  payload: string | Uint8Array,
+  content: Uint8Array | string,
+): Entry => {
+  let decoded: ReturnType<typeof decodeReading>
+  if (typeof content === "string" && content.length <= IOT_CORE_MAX_PAYLOAD_BYTES) {
+    const parsed = parseOrNot(content)
+    if (parsed === NOT_JSON) decoded = decodeReading(content)
+    else {
+      const sortKey = handsOnSortKey(parsed)
+      if (sortKey !== undefined) {
+        const fields = parsed as JsonObject
+        return readingEntry(
+          recordIndex,
+          sequenceNumber,
+          subSequenceNumber,
+          partitionKey,
+          payload,
+          fields,
+          fields.DEVICE_NAME as string,
+          sortKey,
+          content.length,
+        )
+      }
+      decoded = readingFromJson(parsed)
+    }
+  } else decoded = decodeReading(content)
+  if (decoded._tag === "Failure") {
+    const { reason, field } = decoded.failure
+    return poisonEntry(recordIndex, sequenceNumber, subSequenceNumber, partitionKey, payload, {
+      reason,
+      field,
+    })
+  }
+  const reading = decoded.success
+  return readingEntry(
+    recordIndex,
+    sequenceNumber,
+    subSequenceNumber,
+    partitionKey,
+    payload,
+    reading.fields,
+    reading.deviceId,
+    reading.sortKey,
+    typeof content === "string" ? content.length : undefined,
+  )
 }
 
 const poisonEntry = (
@@ -135,8 +180,6 @@ const poisonEntry = (
   payload,
 })
 
-const NON_ASCII = /[^\x00-\x7f]/
-
 /** The record's bytes as text when they are pure ASCII (hence valid UTF-8 and not KPL), else undefined. */
 const asciiText = (base64: string): string | undefined => {
   let binary: string
@@ -145,7 +188,9 @@ const asciiText = (base64: string): string | undefined => {
   } catch {
     return undefined // not strict base64: Buffer.from decodes it leniently, as Lambda's SDKs do
   }
-  return NON_ASCII.test(binary) ? undefined : binary
+  // atob gives one char per byte: the text is ASCII exactly when none takes two bytes in UTF-8
+  // (a native count, several times cheaper than a regex over the string).
+  return Buffer.byteLength(binary, "utf8") === binary.length ? binary : undefined
 }
 
 /** Appends the entries of one Kinesis record. */

@@ -15,8 +15,8 @@
  */
 import { Effect } from "effect"
 import { Fatal } from "../delivery/errors.ts"
-import { type ExecuteOptions, executeIntents } from "../idempotency/executeIntents.ts"
-import type { WriteIntent } from "../idempotency/intents.ts"
+import { putLatestStates, type WriteOptions } from "../idempotency/writeReadings.ts"
+import type { Item } from "../ports/table.ts"
 import { type BatchState, RETRY, STORED } from "./kinesisBatchState.ts"
 
 /** Retries every stored entry of the devices for which `retried(device index)` holds. */
@@ -30,30 +30,27 @@ const retryStored = (state: BatchState, entries: number, retried: (device: numbe
 export const writeLatest = Effect.fnUntraced(function* (
   state: BatchState,
   entries: number,
-  execute: ExecuteOptions,
+  execute: WriteOptions,
 ) {
-  const intents: WriteIntent[] = []
-  for (const device of state.devices) {
-    if (device.newest !== undefined)
-      intents.push({ _tag: "PutLatestIfNewer", id: device.deviceId, item: device.newest })
-  }
-  if (intents.length === 0) return
-  const outcomes = yield* executeIntents(intents, execute)
-  const failed = new Set<number>()
+  const items: Item[] = []
+  const devices: number[] = []
   state.devices.forEach((device, index) => {
-    const outcome = outcomes.get(device.deviceId)
-    if (outcome !== undefined && outcome._tag !== "Succeeded") failed.add(index)
+    if (device.newest === undefined) return
+    items.push(device.newest)
+    devices.push(index)
   })
-  for (const index of failed) {
-    const outcome = outcomes.get((state.devices[index] as BatchState["devices"][0]).deviceId)
-    if (outcome?._tag !== "Failed") continue
-    if (outcome.error._tag === "Fatal") return yield* outcome.error
-    if (outcome.error._tag === "Poison") {
-      const deviceId = (state.devices[index] as BatchState["devices"][0]).deviceId
+  const failures = yield* putLatestStates(items, execute)
+  if (failures.size === 0) return
+  const failed = new Set<number>()
+  for (let k = 0; k < items.length; k++) {
+    const error = failures.get(k)
+    if (error === undefined) continue
+    if (error._tag === "Fatal") return yield* error
+    if (error._tag === "Poison")
       return yield* new Fatal({
-        reason: `the table stored a reading of ${deviceId} but refuses it as the latest state: ${outcome.error.reason}`,
+        reason: `the table stored a reading of ${(items[k] as Item).deviceId} but refuses it as the latest state: ${error.reason}`,
       })
-    }
+    failed.add(devices[k] as number)
   }
   if (failed.size > 0) retryStored(state, entries, (device) => failed.has(device))
 })

@@ -11,7 +11,7 @@ import { Data, Result, Schema } from "effect"
 import { decodeUtf8, isJsonObject, type JsonObject, jsonTypeOf, parseJson } from "./json.ts"
 import { DEVICE_NAME_PATTERN, IOT_CORE_MAX_PAYLOAD_BYTES, SEQUENCE_FIELD } from "./limits.ts"
 import { HandsOnPayload, type Reading, sortKeyOf } from "./reading.ts"
-import { parseTimestamp } from "./timestamp.ts"
+import { isHandsOnTime, parseTimestamp } from "./timestamp.ts"
 
 /** Why a payload is not a valid reading. */
 export class InvalidReading extends Data.TaggedError("InvalidReading")<{
@@ -63,6 +63,30 @@ export const readingFromJson = (payload: unknown): Result.Result<Reading, Invali
       ? { deviceId, time: canonical, epochMs, sortKey: canonical, fields: payload }
       : { deviceId, time: canonical, epochMs, seq, sortKey: sortKeyOf(canonical, seq), fields: payload }
   return Result.succeed(reading)
+}
+
+/**
+ * The sort key of a parsed payload that is a valid reading with a hands-on `TIMESTAMP`
+ * (`YYYY-MM-DDTHH:MM:SS` exactly) — the checks of `readingFromJson`, without building the reading
+ * or its Result; undefined for anything else, which `readingFromJson` then decides and words.
+ * For hot paths (the Kinesis consumer, decision 0303): where this answers, `readingFromJson`
+ * would succeed with this `deviceId` (the `DEVICE_NAME`) and this `sortKey`.
+ */
+export const handsOnSortKey = (payload: unknown): string | undefined => {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return undefined
+  const fields = payload as JsonObject
+  const deviceId = fields.DEVICE_NAME
+  if (typeof deviceId !== "string" || !DEVICE_NAME_PATTERN.test(deviceId)) return undefined
+  const time = fields.TIMESTAMP
+  if (typeof time !== "string" || !isHandsOnTime(time)) return undefined
+  const temperature = fields.TEMPERATURE
+  if (typeof temperature !== "number" || !Number.isFinite(temperature)) return undefined
+  const humidity = fields.HUMIDITY
+  if (typeof humidity !== "number" || !Number.isFinite(humidity)) return undefined
+  const seq = fields[SEQUENCE_FIELD]
+  if (seq === undefined) return time
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined
+  return sortKeyOf(time, seq)
 }
 
 /** Decodes a payload as published (bytes or text) into a reading. */

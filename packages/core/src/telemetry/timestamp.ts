@@ -86,11 +86,12 @@ const digitAt = (text: string, i: number): number => {
 }
 
 /**
- * The hands-on format exactly — `YYYY-MM-DDTHH:MM:SS`, no fraction, no zone — read without the
- * regex: the consumer parses one per record. Anything else, or any value out of range, is
- * left to `fromString` (undefined), which decides and words the error, so both agree.
+ * Whether `text` is a valid time in the hands-on format exactly — `YYYY-MM-DDTHH:MM:SS`, no
+ * fraction, no zone, from 1970 on — checked without the regex, without arithmetic on the date and
+ * without allocating: the consumer checks one per record. Such a text is its own canonical form.
+ * False for anything else, which `fromString` then decides and words, so both agree.
  */
-const fromHandsOnFormat = (text: string): Result.Result<ParsedTime, string> | undefined => {
+export const isHandsOnTime = (text: string): boolean => {
   if (
     text.length !== 19 ||
     text.charCodeAt(4) !== 45 || // -
@@ -99,20 +100,33 @@ const fromHandsOnFormat = (text: string): Result.Result<ParsedTime, string> | un
     text.charCodeAt(13) !== 58 || // :
     text.charCodeAt(16) !== 58
   )
-    return undefined
+    return false
+  const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3)
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6)
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9)
+  // NaN (a non-digit) fails every comparison below. Before 1970 the instant would be negative,
+  // which `fromString` refuses ("year out of range").
+  if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1)) return false
+  if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return false
+  const hour = digitAt(text, 11) * 10 + digitAt(text, 12)
+  const minute = digitAt(text, 14) * 10 + digitAt(text, 15)
+  const second = digitAt(text, 17) * 10 + digitAt(text, 18)
+  return hour <= 23 && minute <= 59 && second <= 59
+}
+
+/** The instant of a time that `isHandsOnTime` accepts. */
+const handsOnEpochMs = (text: string): number => {
   const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3)
   const month = digitAt(text, 5) * 10 + digitAt(text, 6)
   const day = digitAt(text, 8) * 10 + digitAt(text, 9)
   const hour = digitAt(text, 11) * 10 + digitAt(text, 12)
   const minute = digitAt(text, 14) * 10 + digitAt(text, 15)
   const second = digitAt(text, 17) * 10 + digitAt(text, 18)
-  // NaN (a non-digit) fails every comparison below, so it falls through to fromString.
-  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59))
-    return undefined
-  if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return undefined
-  const epochMs = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000
-  return epochMs < 0 ? undefined : Result.succeed({ canonical: text, epochMs })
+  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000
 }
+
+const fromHandsOnFormat = (text: string): Result.Result<ParsedTime, string> | undefined =>
+  isHandsOnTime(text) ? Result.succeed({ canonical: text, epochMs: handsOnEpochMs(text) }) : undefined
 
 /** Parses a reading's timestamp (string or epoch milliseconds); failure is a reason. */
 export const parseTimestamp = (value: unknown): Result.Result<ParsedTime, string> => {

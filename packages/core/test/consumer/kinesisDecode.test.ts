@@ -14,7 +14,9 @@ import {
   itemBytes,
   itemOf,
   parseTimestamp,
+  readingFromJson,
 } from "../../src/index.ts"
+import { handsOnSortKey } from "../../src/telemetry/handsOnCodec.ts"
 import { validPayload } from "../telemetry/arbitraries.ts"
 import { kinesisEvent, utf8 } from "./kinesisFixtures.ts"
 
@@ -41,6 +43,39 @@ describe("consumer decoding agrees with the codec", () => {
         const slow = parseTimestamp(`${text}Z`)
         expect(Result.isSuccess(fast)).toBe(Result.isSuccess(slow))
         if (Result.isSuccess(fast) && Result.isSuccess(slow)) expect(fast.success).toEqual(slow.success)
+      }),
+      2000,
+    )
+  })
+
+  it("recognises a hands-on reading without the codec exactly where the codec accepts it", () => {
+    // handsOnSortKey answers only for readings readingFromJson accepts, with their sort key; when
+    // it declines, the consumer asks the codec, so declining is always safe — accepting is not.
+    const odd = fc.oneof(
+      fc.jsonValue({ maxDepth: 1 }),
+      fc.constant(undefined),
+      fc.string({ maxLength: 30 }),
+      timestampLike,
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 1.5, 2 ** 60, "device one", ""),
+    )
+    const mutated = validPayload.chain((payload) =>
+      fc
+        .record({
+          key: fc.constantFrom("DEVICE_NAME", "TIMESTAMP", "TEMPERATURE", "HUMIDITY", "SEQ", "other"),
+          value: odd,
+        })
+        .map(({ key, value }) => ({ ...payload, [key]: value })),
+    )
+    checkProperty(
+      fc.property(fc.oneof(validPayload, mutated, fc.jsonValue({ maxDepth: 1 })), (input) => {
+        const quick = handsOnSortKey(input)
+        if (quick === undefined) return
+        const reading = readingFromJson(input)
+        expect(Result.isSuccess(reading)).toBe(true)
+        if (Result.isSuccess(reading)) {
+          expect(quick).toBe(reading.success.sortKey)
+          expect(reading.success.deviceId).toBe((input as { DEVICE_NAME: string }).DEVICE_NAME)
+        }
       }),
       2000,
     )

@@ -29,6 +29,7 @@ import { Table } from "../ports/table.ts"
 import { processKinesisBatchWithProjections } from "../projections/consumerBatch.ts"
 import { LATEST_STATE } from "../projections/latestState.ts"
 import { validateProjections } from "../projections/projection.ts"
+import { ProjectionCache } from "../projections/projectionCache.ts"
 import { noProjectionStore, projectionStoreServiceOf } from "../projections/projectionStoreOf.ts"
 import { consoleDeadLetters } from "./consoleDeadLetters.ts"
 import { processKinesisBatch, validateSettings } from "./kinesisBatch.ts"
@@ -64,6 +65,9 @@ export const kinesisConsumer = (options: KinesisConsumerOptions): KinesisHandler
   if (others.length > 0 && projectionStore === undefined)
     throw new RangeError(`projections ${others.map((p) => p.name).join(", ")} need a projectionStore`)
   const store = projectionStore === undefined ? noProjectionStore : projectionStoreServiceOf(projectionStore)
+  // Registrations and states between invocations of this handler (a warm Lambda container, or the
+  // stack's consumer): write-through, the store stays the durable copy (projectionCache.ts).
+  const cache = new ProjectionCache()
   const base = latestState ? settings : { ...settings, latestState: false }
   return async (event, context) => {
     const batchOptions = context === undefined ? base : { ...base, context }
@@ -73,6 +77,7 @@ export const kinesisConsumer = (options: KinesisConsumerOptions): KinesisHandler
         : processKinesisBatchWithProjections(event, {
             ...batchOptions,
             projections: others,
+            cache,
             ...(newProjections === undefined ? {} : { newProjections }),
           }).pipe(Effect.provideService(ProjectionStore, store))
     const exit = await Effect.runPromiseExit(

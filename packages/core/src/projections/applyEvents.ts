@@ -13,12 +13,16 @@
  * skips what it applied. A `Stale` commit — the projection was re-registered meanwhile — ends the
  * batch: this applier's generation is gone. Store calls are retried under the retry policy;
  * what is still failing after it is returned as the error, for the caller to retry the batch.
+ *
+ * With a `cache` (the live consumer's, projectionCache.ts) states come from memory when they can
+ * and go back to it once committed; only keys never seen, or seen changing elsewhere, are read.
  */
 import { Effect } from "effect"
 import { Fatal, Retryable } from "../delivery/errors.ts"
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "../delivery/retryPolicy.ts"
 import { executeIntents } from "../idempotency/executeIntents.ts"
 import type { WriteIntent } from "../idempotency/intents.ts"
+import type { StoredState } from "../ports/projectionStore.ts"
 import {
   type CommitResult,
   type KeyCommit,
@@ -29,12 +33,15 @@ import type { Json } from "../telemetry/json.ts"
 import { foldEvents, type KeyFold, missingKeys } from "./foldEvents.ts"
 import type { PositionedEvent } from "./historyEvent.ts"
 import { type AnyProjection, keyOfEvent } from "./projection.ts"
+import type { ProjectionCache } from "./projectionCache.ts"
 
 /** Rounds of re-reading conflicting keys before giving up (the batch is then retried whole). */
 const MAX_CONFLICT_ROUNDS = 5
 
 export interface ApplyOptions {
   readonly retry?: RetryPolicy
+  /** States kept between batches by a live applier: read from it, written back after commits. */
+  readonly cache?: ProjectionCache
 }
 
 export interface ApplyResult {
@@ -92,6 +99,56 @@ export const commitFolds = (
     return yield* store.commit(projection.name, generation, commits).pipe(withRetry(retry))
   })
 
+/** The stored states of `wanted`: from the cache (taken out of it) where it has them, else read. */
+const loadStates = Effect.fnUntraced(function* (
+  projection: AnyProjection,
+  generation: number,
+  wanted: ReadonlyArray<string>,
+  retry: RetryPolicy,
+  cache: ProjectionCache | undefined,
+) {
+  if (wanted.length === 0) return new Map<string, StoredState>()
+  const store = yield* ProjectionStore
+  if (cache === undefined) return yield* store.states(projection.name, wanted).pipe(withRetry(retry))
+  const found = new Map<string, StoredState>()
+  const unknown: string[] = []
+  for (const key of wanted) {
+    const cached = cache.take(projection.name, generation, key)
+    if (cached === undefined) unknown.push(key)
+    else found.set(key, cached)
+  }
+  if (unknown.length > 0) {
+    const read = yield* store.states(projection.name, unknown).pipe(withRetry(retry))
+    for (const [key, state] of read) found.set(key, state)
+  }
+  return found
+})
+
+/** Puts back what the store now holds for the folds that did not conflict. */
+const cacheCommitted = (
+  cache: ProjectionCache,
+  projection: AnyProjection,
+  generation: number,
+  folds: Iterable<KeyFold>,
+  loaded: ReadonlyMap<string, StoredState>,
+  conflicts: ReadonlySet<string>,
+) => {
+  for (const fold of folds) {
+    if (conflicts.has(fold.key)) continue
+    if (fold.changed)
+      cache.put(projection.name, generation, {
+        key: fold.key,
+        revision: fold.expectedRevision + 1,
+        state: fold.state as Json,
+        positions: fold.positions,
+      })
+    else {
+      const unchanged = loaded.get(fold.key)
+      if (unchanged !== undefined) cache.put(projection.name, generation, unchanged)
+    }
+  }
+}
+
 /** Applies events of one source, in source order, exactly once per key. */
 export const applyEvents = Effect.fnUntraced(function* (
   projection: AnyProjection,
@@ -101,21 +158,24 @@ export const applyEvents = Effect.fnUntraced(function* (
   options: ApplyOptions = {},
 ) {
   const retry = options.retry ?? defaultRetryPolicy
-  const store = yield* ProjectionStore
+  const cache = projection.stateless === true ? undefined : options.cache
   let pending = events
   let applied = 0
   let skipped = 0
   for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
     const keys = new Map<string, KeyFold>()
     const wanted = projection.stateless === true ? [] : missingKeys(projection, pending, keys)
-    const loaded =
-      wanted.length === 0 ? new Map() : yield* store.states(projection.name, wanted).pipe(withRetry(retry))
+    const loaded = yield* loadStates(projection, generation, wanted, retry, cache)
     const tableIntents: WriteIntent[] = []
     const tally = foldEvents(projection, source, pending, keys, loaded, tableIntents)
     yield* executeTableIntents(projection, tableIntents, retry)
     const result = yield* commitFolds(projection, generation, keys.values(), retry)
-    if (result._tag === "Stale") return { applied, skipped, stale: true } as ApplyResult
+    if (result._tag === "Stale") {
+      cache?.forget(projection.name)
+      return { applied, skipped, stale: true } as ApplyResult
+    }
     const conflicts = new Set(result.conflicts)
+    if (cache !== undefined) cacheCommitted(cache, projection, generation, keys.values(), loaded, conflicts)
     for (const fold of keys.values()) if (!conflicts.has(fold.key)) applied += fold.applied
     if (conflicts.size === 0) {
       skipped += tally.skipped

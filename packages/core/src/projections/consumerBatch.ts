@@ -29,12 +29,15 @@ import type { NewProjections } from "./handover.ts"
 import { eventOfItem, type PositionedEvent } from "./historyEvent.ts"
 import { streamPosition, streamSource } from "./positions.ts"
 import type { AnyProjection } from "./projection.ts"
+import type { ProjectionCache } from "./projectionCache.ts"
 import { applyWindowedProjections } from "./windowedConsumerProjections.ts"
 
 export interface ProjectionBatchOptions extends KinesisBatchOptions {
   /** The projections to run, besides the latest-state record. */
   readonly projections: ReadonlyArray<AnyProjection>
   readonly newProjections?: NewProjections
+  /** What the handler keeps between batches (projectionCache.ts); without it, read every batch. */
+  readonly cache?: ProjectionCache
 }
 
 const streamOfArn = (arn: string | undefined) => {
@@ -81,6 +84,7 @@ export const processKinesisBatchWithProjections = Effect.fnUntraced(function* (
     projections: options.projections,
     retry: options.retry ?? defaultRetryPolicy,
     ...(options.newProjections === undefined ? {} : { newProjections: options.newProjections }),
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
   }
   const context = options.context
   const budget =

@@ -19,10 +19,12 @@
 import { Effect } from "effect"
 import type { Fatal } from "../delivery/errors.ts"
 import type { RetryPolicy } from "../delivery/retryPolicy.ts"
+import type { ProjectionProgress } from "../ports/projectionStore.ts"
 import { applyEvents } from "./applyEvents.ts"
 import { advancedProgress, consumerDecision, type NewProjections } from "./handover.ts"
 import type { PositionedEvent } from "./historyEvent.ts"
 import type { AnyProjection } from "./projection.ts"
+import type { ProjectionCache } from "./projectionCache.ts"
 import { ensureRegistered, updateProgress } from "./projectionRegistry.ts"
 
 export interface ConsumerProjectionSettings {
@@ -30,6 +32,8 @@ export interface ConsumerProjectionSettings {
   /** What a projection the store has never seen does: wait for a rebuild (default) or start here. */
   readonly newProjections?: NewProjections
   readonly retry: RetryPolicy
+  /** Registrations and states kept between batches (projectionCache.ts); none: read every batch. */
+  readonly cache?: ProjectionCache
 }
 
 export interface ProjectionBatchSummary {
@@ -42,7 +46,12 @@ export interface ProjectionBatchSummary {
 }
 
 export type ProjectionGate =
-  | { readonly _tag: "Apply"; readonly generation: number }
+  /** `progress`: the progress as read for the decision, for the update after applying. */
+  | {
+      readonly _tag: "Apply"
+      readonly generation: number
+      readonly progress: ProjectionProgress | undefined
+    }
   | { readonly _tag: "Wait" }
 
 /**
@@ -55,11 +64,18 @@ export const gateProjection = Effect.fnUntraced(function* (
   last: string,
   settings: ConsumerProjectionSettings,
 ) {
-  const registered = yield* ensureRegistered(projection, { retry: settings.retry })
-  if (registered._tag === "Stale") return { _tag: "Wait" } as ProjectionGate
-  const generation = registered.generation
+  const cache = settings.cache
+  let generation = cache?.generationOf(projection.name)
+  if (generation === undefined) {
+    const registered = yield* ensureRegistered(projection, { retry: settings.retry })
+    if (registered._tag === "Stale") return { _tag: "Wait" } as ProjectionGate
+    generation = registered.generation
+    cache?.setGeneration(projection.name, generation)
+  }
   const mode = settings.newProjections ?? "rebuild"
   let apply = false
+  let progress: ProjectionProgress | undefined
+  // Read every batch, never cached: whether the shard is live decides whether to apply at all.
   const written = yield* updateProgress(
     projection.name,
     generation,
@@ -67,14 +83,18 @@ export const gateProjection = Effect.fnUntraced(function* (
     (stored, now) => {
       const decision = consumerDecision(stored, source, last, mode, now)
       apply = decision._tag === "Apply"
+      progress = stored
       return decision._tag === "Skip" ? decision.progress : undefined
     },
     settings.retry,
   )
-  return (apply && written !== "stale" ? { _tag: "Apply", generation } : { _tag: "Wait" }) as ProjectionGate
+  if (written === "stale") cache?.forget(projection.name)
+  return (
+    apply && written !== "stale" ? { _tag: "Apply", generation, progress } : { _tag: "Wait" }
+  ) as ProjectionGate
 })
 
-/** Records that `applied` events up to `last` are in the projection (live). */
+/** Records that `applied` events up to `last` are in the projection (live); `known`: as read before. */
 export const recordApplied = (
   projection: AnyProjection,
   generation: number,
@@ -82,6 +102,7 @@ export const recordApplied = (
   last: string,
   applied: number,
   retry: RetryPolicy,
+  known?: { readonly progress: ProjectionProgress | undefined },
 ) =>
   updateProgress(
     projection.name,
@@ -89,6 +110,7 @@ export const recordApplied = (
     source,
     (stored, now) => advancedProgress(stored, source, last, applied, "live", now),
     retry,
+    known,
   )
 
 /** Applies the batch's stored events to every projection; never fails but with Fatal. */
@@ -111,13 +133,23 @@ export const applyConsumerProjections = Effect.fnUntraced(function* (
       }
       const result = yield* applyEvents(projection, gate.generation, source, events, {
         retry: settings.retry,
+        ...(settings.cache === undefined ? {} : { cache: settings.cache }),
       })
       if (result.stale) {
         waiting.push(projection.name)
         return
       }
       applied += result.applied
-      yield* recordApplied(projection, gate.generation, source, last, result.applied, settings.retry)
+      const recorded = yield* recordApplied(
+        projection,
+        gate.generation,
+        source,
+        last,
+        result.applied,
+        settings.retry,
+        { progress: gate.progress },
+      )
+      if (recorded === "stale") settings.cache?.forget(projection.name)
     })
     yield* step.pipe(
       Effect.catch((error) =>

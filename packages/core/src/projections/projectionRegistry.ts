@@ -55,7 +55,9 @@ export type ProgressUpdate = "written" | "unchanged" | "stale"
 /**
  * Updates progress compare-and-set: `decide` gets the stored progress (or undefined) and the
  * time, and returns what to write (its `revision` must be the stored one + 1), or undefined to
- * leave it. On a conflict it is called again with the newer record.
+ * leave it. On a conflict it is called again with the newer record. `known`, when given, is the
+ * progress the caller read moments ago: the first round decides on it instead of reading again
+ * (a stale one only costs a conflict and a read).
  */
 export const updateProgress = Effect.fnUntraced(function* (
   projection: string,
@@ -63,10 +65,12 @@ export const updateProgress = Effect.fnUntraced(function* (
   source: string,
   decide: (stored: ProjectionProgress | undefined, now: number) => ProjectionProgress | undefined,
   retry: RetryPolicy = defaultRetryPolicy,
+  known?: { readonly progress: ProjectionProgress | undefined },
 ) {
   const store = yield* ProjectionStore
   for (let round = 0; round < MAX_PROGRESS_ROUNDS; round++) {
-    const stored = yield* progressIn(projection, source, retry)
+    const stored =
+      round === 0 && known !== undefined ? known.progress : yield* progressIn(projection, source, retry)
     const next = decide(stored, yield* Clock.currentTimeMillis)
     if (next === undefined) return "unchanged" as ProgressUpdate
     const result = yield* store.putProgress(projection, generation, next).pipe(withRetry(retry))

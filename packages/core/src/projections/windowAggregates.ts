@@ -16,7 +16,8 @@
  *   or in none, and an hour always equals the sum of its minutes.
  *
  * A reading seen before in an open window (same event id: device + sort key) is a duplicate and
- * changes nothing. Counts, min and max are order-independent, sums exact (exactSum.ts), so any
+ * changes nothing; the sort keys counted in each open minute are kept as an exact set of runs
+ * (sortKeySet.ts), so the state stays small at any rate of readings. Counts, min and max are order-independent, sums exact (exactSum.ts), so any
  * order of the same readings within the allowed lateness gives the same windows, bit for bit;
  * past it, what is late depends on arrival order, as it must. Limits: a device whose clock jumps
  * ahead closes its windows early (later readings of the true time are late); a device that
@@ -24,6 +25,7 @@
  */
 import type { JsonObject } from "../telemetry/json.ts"
 import { fingerprintOf, type Projection, type PutView } from "./projection.ts"
+import { addSortKey, hasSortKey, type SortKeySet, sortKeySetOf } from "./sortKeySet.ts"
 import {
   addToWindow,
   emptyWindow,
@@ -62,11 +64,21 @@ export type AggregatesState = {
   /** Open windows per resolution, by start (epoch ms as text). */
   readonly open: Readonly<Record<string, Readonly<Record<string, WindowStats>>>>
   /** Sort keys counted in each open finest window, by its start: the duplicate check. */
-  readonly seen: Readonly<Record<string, ReadonlyArray<string>>>
+  readonly counted: Readonly<Record<string, SortKeySet>>
   readonly late: number
+  /** The same as plain lists, as states stored before `counted` hold it (read, then replaced). */
+  readonly seen?: Readonly<Record<string, ReadonlyArray<string>>>
 }
 
-export const initialAggregates: AggregatesState = { watermark: null, open: {}, seen: {}, late: 0 }
+export const initialAggregates: AggregatesState = { watermark: null, open: {}, counted: {}, late: 0 }
+
+/** A state as stored before `counted`: its lists of sort keys become sets. */
+const upgraded = (state: AggregatesState): AggregatesState => {
+  if (state.seen === undefined) return state
+  const counted: Record<string, SortKeySet> = { ...(state.counted ?? {}) }
+  for (const [start, keys] of Object.entries(state.seen)) counted[start] = sortKeySetOf(keys)
+  return { watermark: state.watermark, open: state.open, counted, late: state.late }
+}
 
 const floorTo = (t: number, ms: number) => Math.floor(t / ms) * ms
 
@@ -99,7 +111,8 @@ export const windowAggregates = (options: WindowAggregatesOptions = {}): Project
     version: options.version ?? 1,
     fingerprint: fingerprintOf(config),
     initial: initialAggregates,
-    apply: (state, event) => {
+    apply: (stored, event) => {
+      const state = upgraded(stored)
       const { deviceId, epochMs: t, sortKey } = event.reading
       const finestStart = floorTo(t, finest.ms)
       const watermark = state.watermark
@@ -116,9 +129,9 @@ export const windowAggregates = (options: WindowAggregatesOptions = {}): Project
           intents: [{ _tag: "PutView", key: `${deviceId}/late`, value: view }],
         }
       }
-      const seenKey = String(finestStart)
-      const seen = state.seen[seenKey] ?? []
-      if (seen.includes(sortKey)) return { state, intents: [] }
+      const countedKey = String(finestStart)
+      const counted = state.counted[countedKey] ?? []
+      if (hasSortKey(counted, sortKey)) return { state, intents: [] }
 
       const measures = measuresOf(event.reading.fields, options.fields)
       const open: Record<string, Record<string, WindowStats>> = {}
@@ -132,7 +145,10 @@ export const windowAggregates = (options: WindowAggregatesOptions = {}): Project
         touched.push([r, window])
       }
       const nextWatermark = watermark === null ? t : Math.max(watermark, t)
-      const nextSeen: Record<string, ReadonlyArray<string>> = { ...state.seen, [seenKey]: [...seen, sortKey] }
+      const nextCounted: Record<string, SortKeySet> = {
+        ...state.counted,
+        [countedKey]: addSortKey(counted, sortKey),
+      }
 
       // Close every window the watermark has passed by more than the allowed lateness.
       const intents: PutView[] = []
@@ -143,7 +159,7 @@ export const windowAggregates = (options: WindowAggregatesOptions = {}): Project
           const window = windows[start] as WindowStats
           if (window.start + r.ms + lateness > nextWatermark) continue
           delete windows[start]
-          if (r === finest) delete nextSeen[start]
+          if (r === finest) delete nextCounted[start]
           const key = windowKey(deviceId, r.name, window.start)
           closedKeys.add(key)
           intents.push({ _tag: "PutView", key, value: windowView(deviceId, r.name, r.ms, window, true) })
@@ -154,7 +170,7 @@ export const windowAggregates = (options: WindowAggregatesOptions = {}): Project
         if (!closedKeys.has(key))
           intents.push({ _tag: "PutView", key, value: windowView(deviceId, r.name, r.ms, window, false) })
       }
-      return { state: { watermark: nextWatermark, open, seen: nextSeen, late: state.late }, intents }
+      return { state: { watermark: nextWatermark, open, counted: nextCounted, late: state.late }, intents }
     },
   }
 }

@@ -78,7 +78,22 @@ export const addToWindow = (
   return { start: window.start, count: window.count + 1, fields }
 }
 
-const iso = (epochMs: number) => new Date(epochMs).toISOString()
+/**
+ * ISO text of a window's bounds, remembered: every view of a reading names its windows' start and
+ * end, and the few distinct bounds of the open windows recur for every reading (formatting a Date
+ * each time was the aggregates' largest cost). Bounded: cleared when full.
+ */
+const ISO_CACHE_SIZE = 4_096
+const isoCache = new Map<number, string>()
+const iso = (epochMs: number): string => {
+  let text = isoCache.get(epochMs)
+  if (text === undefined) {
+    if (isoCache.size >= ISO_CACHE_SIZE) isoCache.clear()
+    text = new Date(epochMs).toISOString()
+    isoCache.set(epochMs, text)
+  }
+  return text
+}
 
 /** The view record of a window. */
 export const windowView = (

@@ -10,8 +10,8 @@
  * Ours runs the real handler (`kinesisConsumer`) against the memory table with DynamoDB's
  * batch limits (25 items per batchWrite), so batching, dedupe, the latest-state pass and the
  * partial-response bookkeeping are all paid for. Each case starts from an empty store per
- * event. Targets: ≥ 2× Powertools, ≥ 0.85× the bare loop — not met; the numbers and what
- * bounds them are in docs/decisions/0307-consumer-benchmark.md.
+ * event. Targets: ≥ 2× Powertools, ≥ 0.85× the bare loop; the history of the numbers is in
+ * docs/decisions/0307-consumer-benchmark.md.
  *
  *   npx tsx bench/consumer.ts          # prints the table
  */
@@ -117,8 +117,14 @@ export const ours = async (event: KinesisStreamEvent) => {
 export async function benchConsumer(): Promise<ConsumerBenchRow[]> {
   const event = benchEvent()
   // Same answer from all three before timing anything.
-  const check = await ours(event)
+  const checkTable = memoryTable()
+  const check = await kinesisConsumer({ table: checkTable, deadLetters: memoryDeadLetters() })(event)
   if (check.batchItemFailures.length !== 0) throw new Error("consumer reported failures on the bench event")
+  // Every reading stored and every device's latest state kept: the handler timed does the whole job.
+  if (checkTable.state.readings.size !== RECORDS || checkTable.state.latest.size !== DEVICES)
+    throw new Error(
+      `consumer stored ${checkTable.state.readings.size} readings and ${checkTable.state.latest.size} latest states`,
+    )
   if (bareLoop(event).size !== RECORDS) throw new Error("bare loop lost records")
   if ((await powertools(event)).batchItemFailures.length !== 0)
     throw new Error("Powertools reported failures")
@@ -149,7 +155,7 @@ export async function benchConsumer(): Promise<ConsumerBenchRow[]> {
     anchorOpsPerSec: anchorOps,
     ratio: sluice.opsPerSec / anchorOps,
     target,
-    note: "not met; what bounds it: docs/decisions/0307-consumer-benchmark.md",
+    note: "how it got here: docs/decisions/0307-consumer-benchmark.md",
   })
   return [
     row("Powertools BatchProcessor + zod", anchor.opsPerSec, "≥ 2×"),

@@ -15,7 +15,7 @@
  * answers with a `ServerReport` (waiting up to 30 s for the window's readings to be stored) and
  * exits on `stop`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
@@ -92,6 +92,7 @@ const main = async (kind: string) => {
   // SLUICE_BENCH_STACK_PROFILE=<dir>: a CPU profile of the measured window only (not startup).
   const profileDir = envString("SLUICE_BENCH_STACK_PROFILE")
   const profiler = profileDir ? new Session() : undefined
+  if (profileDir) mkdirSync(profileDir, { recursive: true })
   profiler?.connect()
   await profiler?.post("Profiler.enable")
   let cpu = process.cpuUsage()

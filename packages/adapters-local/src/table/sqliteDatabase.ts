@@ -40,6 +40,12 @@ export interface SqliteFileOptions {
   readonly synchronous?: Synchronous
   /** How long to wait for another connection's lock. Default 5 s. */
   readonly busyTimeoutMs?: number
+  /**
+   * The connection's page cache, in KiB. Default: better-sqlite3's 16,000 KiB — which the cache
+   * fills as the file grows, so a long-running process's memory rises by up to that much per
+   * connection before it levels off. A process that must stay small sets less.
+   */
+  readonly cacheKiB?: number
 }
 
 export const openSqlite = (options: SqliteFileOptions): SqliteDatabase => {
@@ -49,6 +55,11 @@ export const openSqlite = (options: SqliteFileOptions): SqliteDatabase => {
     db.pragma("journal_mode = WAL")
     db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`)
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`)
+    if (options.cacheKiB !== undefined) {
+      if (!Number.isSafeInteger(options.cacheKiB) || options.cacheKiB < 64)
+        throw new RangeError(`cacheKiB must be a whole number of KiB ≥ 64, got ${options.cacheKiB}`)
+      db.pragma(`cache_size = -${options.cacheKiB}`)
+    }
   } catch (error) {
     db.close()
     throw error

@@ -80,6 +80,17 @@ describe("sqlite table", () => {
     holder.close()
   })
 
+  it("sets the page cache it is given, and refuses one too small to be meant", () => {
+    const path = dbPath()
+    const plain = openSqlite({ path }) as unknown as { pragma(sql: string): Array<{ cache_size: number }> }
+    expect(plain.pragma("cache_size")[0]?.cache_size).toBe(-16_000)
+    const bounded = openSqlite({ path, cacheKiB: 4_096 }) as unknown as typeof plain
+    expect(bounded.pragma("cache_size")[0]?.cache_size).toBe(-4_096)
+    expect(() => openSqlite({ path, cacheKiB: 1 })).toThrow(/cacheKiB must be a whole number of KiB ≥ 64/)
+    ;(plain as unknown as { close(): void }).close()
+    ;(bounded as unknown as { close(): void }).close()
+  })
+
   it("rejects an item over 400 KB as Poison, alone or in a batch", async () => {
     const table = sqliteTable({ path: dbPath() })
     const huge = item("a", "t1", { blob: "x".repeat(410 * 1024) })

@@ -122,11 +122,24 @@ export const upCommand: Command = {
       description: "lake buffer size in MiB (Firehose's buffering hint)",
       default: "5",
     },
+    "search-documents": {
+      type: "string",
+      valueName: "N",
+      description: "readings the dashboard's search keeps in memory, newest first (≈ 250 bytes each)",
+      default: String(DEFAULT_STACK_OPTIONS.searchDocuments),
+    },
+    "sqlite-cache": {
+      type: "string",
+      valueName: "MiB",
+      description: "page cache of each SQLite database (table, projections, dead letters)",
+      default: String(DEFAULT_STACK_OPTIONS.sqliteCacheMiB),
+    },
   },
   examples: [
     "sluice up --devices 5",
     "sluice up --data-dir /tmp/demo --mqtt-port 0 --http-port 0",
     "sluice up --rules rules/hands-on.rules.json --lake-interval 10",
+    "sluice up --search-documents 20000 --sqlite-cache 2   # a smaller footprint",
   ],
   run: async ({ values, io }) => {
     const policy = values.policy
@@ -147,6 +160,8 @@ export const upCommand: Command = {
       interval: positive("interval", values.interval),
       namePrefix: values["name-prefix"] as string,
       policy,
+      searchDocuments: integer("search-documents", values["search-documents"]),
+      sqliteCacheMiB: positive("sqlite-cache", values["sqlite-cache"]),
       lakeBufferHints: {
         intervalMs: positive("lake-interval", values["lake-interval"]) * 1000,
         sizeBytes: Math.round(positive("lake-size", values["lake-size"]) * 1024 * 1024),

@@ -44,14 +44,11 @@ import { makeRuleRouter } from "./ruleActions.ts"
 import { type SearchIndexer, startSearchIndexer } from "./searchIndexer.ts"
 import { openShadowStore } from "./shadowStore.ts"
 import { makeStackDashboard } from "./stackDashboard.ts"
-import { type StackOptions, stackOptionProblems } from "./stackOptions.ts"
+import { DEFAULT_STACK_OPTIONS, type StackOptions, stackOptionProblems } from "./stackOptions.ts"
 import { startStackProjections } from "./stackProjections.ts"
 
 /** Table writes one consumer invocation keeps in flight (decision 0903). */
 const CONSUMER_WRITES_IN_FLIGHT = 256
-
-/** Documents the in-memory search index keeps (about 50 MB): the newest win. */
-export const SEARCH_MAX_DOCUMENTS = 200_000
 
 export class StackConfigError extends Error {
   override readonly name = "StackConfigError"
@@ -132,13 +129,16 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       firehose.set(name, await openStream(firehoseStreamName(name), 1))
     const searchStream = parts.search ? await openStream(SEARCH_STREAM_NAME, 1) : undefined
     const checkpoints = openLocalCheckpoints({ dir: layout.checkpoints })
-    const table = sqliteTable({ path: layout.table })
+    // Bounded page caches: better-sqlite3's 16 MB each would be filled as the files grow (0013).
+    const cacheKiB = Math.round((options.sqliteCacheMiB ?? DEFAULT_STACK_OPTIONS.sqliteCacheMiB) * 1024)
+    const table = sqliteTable({ path: layout.table, cacheKiB })
     closers.push(() => table.close())
-    const deadLetters = sqliteDeadLetters({ path: layout.deadLetters })
+    const deadLetters = sqliteDeadLetters({ path: layout.deadLetters, cacheKiB })
     closers.push(() => deadLetters.close())
     // Aggregates and alerts, applied by the consumers; new or re-versioned ones rebuilt meanwhile.
     const projections = startStackProjections({
       path: layout.projections,
+      cacheKiB,
       streams: [...kinesis.values()].map((stream) => stream.service),
       table: table.service,
       log,
@@ -209,12 +209,13 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
 
     // The search index: rebuilt from the lake, then fed from the search stream.
     // Bounded: a long-running dashboard needs recent readings, not every one in memory.
-    const index = MemorySearchIndex.make({ maxDocuments: SEARCH_MAX_DOCUMENTS, recordRequests: false })
+    const searchDocuments = options.searchDocuments ?? DEFAULT_STACK_OPTIONS.searchDocuments
+    const index = MemorySearchIndex.make({ maxDocuments: searchDocuments, recordRequests: false })
     const dashboard = makeStackDashboard({
       rules,
       index,
       lakeDir: layout.lake,
-      maxDocuments: SEARCH_MAX_DOCUMENTS,
+      maxDocuments: searchDocuments,
       deadLetters,
       emit,
       subscribe: (listener) => {

@@ -34,6 +34,16 @@ export interface StackOptions {
   readonly policy?: "open" | "device"
   /** Lake buffering hints. Default 5 MiB / 60 s, as the hands-on's Firehose. */
   readonly lakeBufferHints?: BufferHints
+  /**
+   * Readings the dashboard's in-memory search index keeps, newest first. Default 200,000 (about
+   * 50 MB once full); its memory grows until then, so a smaller bound levels off sooner.
+   */
+  readonly searchDocuments?: number
+  /**
+   * Page cache of each SQLite database (table, projections, dead letters), MiB. Default 4: the
+   * cache fills as the files grow, so this bounds how far memory climbs (decision 0013).
+   */
+  readonly sqliteCacheMiB?: number
   /** How often idle stream consumers poll, ms. Default 50. */
   readonly pollIntervalMs?: number
   /**
@@ -52,6 +62,8 @@ export const DEFAULT_STACK_OPTIONS = {
   mqttPort: 1883,
   httpPort: 8080,
   devices: 0,
+  searchDocuments: 200_000,
+  sqliteCacheMiB: 4,
 } as const
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
@@ -81,6 +93,12 @@ export const stackOptionProblems = (options: StackOptions): string[] => {
     })
     problems.push(...names.map((problem) => `simulated devices: ${problem}`))
   }
+  const documents = options.searchDocuments
+  if (documents !== undefined && (!Number.isInteger(documents) || documents < 1 || documents > 10_000_000))
+    problems.push(`--search-documents must be an integer from 1 to 10000000, got ${documents}`)
+  const cache = options.sqliteCacheMiB
+  if (cache !== undefined && (!Number.isFinite(cache) || cache < 0.0625 || cache > 4_096))
+    problems.push(`--sqlite-cache must be a number of MiB from 0.0625 to 4096, got ${cache}`)
   if (!isLoopback(options.host)) {
     if (!options.token)
       problems.push(`--host ${options.host} exposes the dashboard: give --token (or SLUICE_TOKEN)`)

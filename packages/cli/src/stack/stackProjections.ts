@@ -47,11 +47,17 @@ export interface StackProjections {
 
 export const startStackProjections = (options: {
   readonly path: string
+  /** The SQLite page cache, KiB (stackOptions.ts). */
+  readonly cacheKiB?: number
   readonly streams: ReadonlyArray<Stream["Service"]>
   readonly table: Table["Service"]
   readonly log: (line: string) => void
 }): StackProjections => {
-  const store = sqliteProjectionStore({ path: options.path, synchronous: "NORMAL" })
+  const store = sqliteProjectionStore({
+    path: options.path,
+    synchronous: "NORMAL",
+    ...(options.cacheKiB === undefined ? {} : { cacheKiB: options.cacheKiB }),
+  })
   const projections = standardProjections()
   let stopped = false
   const running = new Set<Fiber.Fiber<ReplayReport, unknown>>()

@@ -125,6 +125,15 @@ describe("safe by default: exposing needs a token and credentials", () => {
       expect(stackOptionProblems({ ...base("x"), host }).length).toBe(2)
   })
 
+  it("bounds the search index and SQLite caches with checked options", () => {
+    expect(stackOptionProblems({ ...base("x"), searchDocuments: 20_000, sqliteCacheMiB: 2 })).toEqual([])
+    expect(stackOptionProblems({ ...base("x"), searchDocuments: 0, sqliteCacheMiB: 0 })).toEqual([
+      "--search-documents must be an integer from 1 to 10000000, got 0",
+      "--sqlite-cache must be a number of MiB from 0.0625 to 4096, got 0",
+    ])
+    expect(stackOptionProblems({ ...base("x"), searchDocuments: 1.5 })).toHaveLength(1)
+  })
+
   it("refuses to start, before binding or writing anything", async () => {
     const options = { ...base("exposed"), host: "0.0.0.0" }
     await expect(startStack(options)).rejects.toBeInstanceOf(StackConfigError)

@@ -6,6 +6,12 @@
  *   stream's retention records would be lost;
  * - dead letters: any message in the consumer's on-failure queue — a batch exhausted its
  *   retries or aged out, and its coordinates wait there for a replay;
+ * - poison readings: any reading the consumer dead-lettered (into the dead-letters table) in 5
+ *   minutes. AWS publishes no metric for that, so a metric filter on the consumer's log group
+ *   counts it from the batch summary line the entry module already writes for every batch with
+ *   a problem (`{"type":"sluice.batch","summary":{"deadLettered":n,…}}`, packages/adapters-aws/
+ *   src/lambda/kinesisConsumer.ts, on while BATCH_SUMMARY_LOG is not `off`) into the metric
+ *   `<prefix>-dead-lettered-readings` of the `Sluice` namespace (docs/decisions/0711);
  * - Firehose delivery to S3 and the transformation: any failed delivery or invocation in 5
  *   minutes (the `Success` metrics are ratios; below 1 means some attempt failed). Failed
  *   records then sit under the lake's error prefix.
@@ -16,13 +22,30 @@ import { Duration } from "aws-cdk-lib"
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch"
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions"
 import type * as lambda from "aws-cdk-lib/aws-lambda"
+import * as logs from "aws-cdk-lib/aws-logs"
 import * as sns from "aws-cdk-lib/aws-sns"
 import type * as sqs from "aws-cdk-lib/aws-sqs"
 import { Construct } from "constructs"
 import type { DeployConfig } from "../config/deployConfig.ts"
 
+/** The namespace of the stack's own metrics (those AWS does not publish). */
+export const METRIC_NAMESPACE = "Sluice"
+
+/**
+ * The consumer's batch summaries that dead-lettered readings: the line's `type`, and a count
+ * above zero (a summary is also written for retries alone or a reached deadline).
+ */
+export const DEAD_LETTERED_PATTERN = logs.FilterPattern.all(
+  logs.FilterPattern.stringValue("$.type", "=", "sluice.batch"),
+  logs.FilterPattern.numberValue("$.summary.deadLettered", ">", 0),
+)
+
 export interface PipelineAlarmsProps {
   readonly consumer: lambda.IFunction
+  /** Where the consumer's summary lines go (its explicit log group). */
+  readonly consumerLogGroup: logs.ILogGroup
+  /** The metric of dead-lettered readings, in `METRIC_NAMESPACE`; named per stack (namePrefix). */
+  readonly deadLetteredMetricName: string
   readonly onFailureQueue: sqs.IQueue
   readonly deliveryStreamName: string
   readonly config: DeployConfig["alarms"]
@@ -30,6 +53,7 @@ export interface PipelineAlarmsProps {
 
 export class PipelineAlarms extends Construct {
   readonly alarms: ReadonlyArray<cloudwatch.Alarm>
+  readonly deadLettered: logs.MetricFilter
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id)
@@ -43,6 +67,15 @@ export class PipelineAlarms extends Construct {
         period: Duration.minutes(5),
       })
     const notBreaching = cloudwatch.TreatMissingData.NOT_BREACHING
+    // No default value: minutes without a dead letter publish nothing (free, and not breaching).
+    this.deadLettered = new logs.MetricFilter(this, "DeadLetteredReadings", {
+      logGroup: props.consumerLogGroup,
+      filterPattern: DEAD_LETTERED_PATTERN,
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: props.deadLetteredMetricName,
+      metricValue: "$.summary.deadLettered",
+      unit: cloudwatch.Unit.COUNT,
+    })
 
     const alarms = [
       new cloudwatch.Alarm(this, "ConsumerIteratorAge", {
@@ -60,6 +93,15 @@ export class PipelineAlarms extends Construct {
           period: Duration.minutes(1),
         }),
         threshold: config.deadLetterDepth,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: notBreaching,
+      }),
+      new cloudwatch.Alarm(this, "PoisonReadings", {
+        alarmDescription:
+          "The consumer dead-lettered readings it can never store: their reasons are in the dead-letters table",
+        metric: this.deadLettered.metric({ statistic: "Sum", period: Duration.minutes(5) }),
+        threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: notBreaching,

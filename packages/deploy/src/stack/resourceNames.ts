@@ -14,6 +14,8 @@ export const resourceNames = (prefix: string) => ({
   lakeDatabase: `${prefix.replaceAll("-", "_")}_lake`,
   lakeTable: "telemetry",
   workGroup: `${prefix}-lake`,
+  /** Custom metric (namespace `Sluice`) of readings the consumer dead-lettered. */
+  deadLetteredMetric: `${prefix}-dead-lettered-readings`,
 })
 
 export type ResourceNames = ReturnType<typeof resourceNames>

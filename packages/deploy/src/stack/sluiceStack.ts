@@ -173,6 +173,8 @@ export class SluiceStack extends Stack {
 
     this.alarms = new PipelineAlarms(this, "Alarms", {
       consumer: this.consumer.handler.function,
+      consumerLogGroup: this.consumer.handler.logGroup,
+      deadLetteredMetricName: names.deadLetteredMetric,
       onFailureQueue: this.consumer.onFailure,
       deliveryStreamName: names.deliveryStream,
       config: config.alarms,

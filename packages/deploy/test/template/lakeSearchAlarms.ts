@@ -154,7 +154,7 @@ export const lakeSearchAlarmsTests = (get: () => Synthesized): void => {
   })
 
   describe("alarms", () => {
-    it("watch iterator age, dead letters and Firehose delivery and transformation failures", () => {
+    it("watch iterator age, the on-failure queue, poison readings and Firehose delivery and transformation failures", () => {
       get().template.hasResourceProperties("AWS::CloudWatch::Alarm", {
         MetricName: "IteratorAge",
         Namespace: "AWS/Lambda",
@@ -181,7 +181,38 @@ export const lakeSearchAlarmsTests = (get: () => Synthesized): void => {
           ComparisonOperator: "LessThanThreshold",
           Threshold: 1,
         })
-      get().template.resourceCountIs("AWS::CloudWatch::Alarm", 4)
+      get().template.resourceCountIs("AWS::CloudWatch::Alarm", 5)
+    })
+
+    it("count the readings the consumer dead-lettered, from its log group, and alarm on any in 5 minutes", () => {
+      get().template.hasResourceProperties("AWS::Logs::MetricFilter", {
+        LogGroupName: { Ref: Match.stringLikeRegexp("^ConsumerHandlerLogs") },
+        FilterPattern: '{ ($.type = "sluice.batch") && ($.summary.deadLettered > 0) }',
+        MetricTransformations: [
+          {
+            MetricNamespace: "Sluice",
+            MetricName: "sluice-dead-lettered-readings",
+            MetricValue: "$.summary.deadLettered",
+            Unit: "Count",
+          },
+        ],
+      })
+      get().template.resourceCountIs("AWS::Logs::MetricFilter", 1)
+      get().template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "Sluice",
+        MetricName: "sluice-dead-lettered-readings",
+        Statistic: "Sum",
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        TreatMissingData: "notBreaching",
+      })
+      // The summary line the filter reads is on in the deployed consumer.
+      get().template.hasResourceProperties("AWS::Lambda::Function", {
+        Environment: { Variables: Match.objectLike({ BATCH_SUMMARY_LOG: "problems" }) },
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp("^ConsumerHandlerLogs") } },
+      })
     })
   })
 }

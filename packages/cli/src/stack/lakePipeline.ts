@@ -3,9 +3,10 @@
  * actions append to, fed by the lake feeder into the local delivery stream (buffering, the
  * transform, GZIP, atomic objects) under `<data-dir>/lake`.
  *
- * Stopping interrupts the feeder, writes every buffer (drain), then stores the feeder's
- * checkpoints — so a clean stop leaves nothing to redeliver, and a crash at any point loses
- * nothing (the feeder checkpoints only records whose objects are written).
+ * Stopping interrupts the feeder, reads what the stream still holds, writes every buffer (drain),
+ * then stores the feeder's checkpoints — so a clean stop leaves every record of the stream in the
+ * lake and nothing to redeliver, and a crash at any point loses nothing (the feeder checkpoints
+ * only records whose objects are written).
  */
 
 import {
@@ -68,6 +69,18 @@ export const startLakePipeline = async (options: {
     flush: () => run(DeliveryStream.use((delivery) => delivery.flush())).then(() => undefined),
     stop: async () => {
       await Effect.runPromise(Fiber.interrupt(fiber))
+      // Catch up with the stream first: the feeder polls every 200 ms when idle, so records
+      // appended (and acknowledged) just before the stop may not be read yet. The stack closes
+      // the broker before the lake, so the stream no longer grows and this ends. A failed read
+      // leaves the rest in the stream, for the next start.
+      await run(
+        Effect.gen(function* () {
+          let read = 1
+          while (read > 0) read = yield* feeder.poll
+        }),
+      ).catch((error: unknown) =>
+        options.onError?.(`lake ${options.name} catch-up: ${String((error as Error).message ?? error)}`),
+      )
       await run(
         Effect.gen(function* () {
           const delivery = yield* DeliveryStream

@@ -87,6 +87,21 @@ export const makeStackDashboard = (options: {
     }
   }
 
+  /**
+   * Devices known from history (the lake, newest first): listed as last seen at their newest
+   * reading's time, so a restarted dashboard lists them before they publish again.
+   */
+  const rememberDevices = (documents: ReadonlyArray<SearchDocument>) => {
+    for (const document of documents) {
+      const deviceId = document.source[SEARCH_DEVICE_FIELD]
+      if (typeof deviceId !== "string" || lastSeen.has(deviceId)) continue
+      lastSeen.set(deviceId, {
+        at: timeOf(document.source[SEARCH_TIME_FIELD]) ?? Date.now(),
+        latest: document.source,
+      })
+    }
+  }
+
   const lakeQuery = () => {
     lake ??= openLake({ lakeDir: options.lakeDir, readOnly: true })
     return lake
@@ -148,7 +163,7 @@ export const makeStackDashboard = (options: {
       const documents = searchDocumentsOfLakeRows(result.rows, options.rules)
       const stats = { indexed: 0, rejected: 0 }
       for (let i = 0; i < documents.length; i += 5_000)
-        await indexAll(options.index, documents.slice(i, i + 5_000), stats)
+        rememberDevices(await indexAll(options.index, documents.slice(i, i + 5_000), stats))
       await run(options.index.refresh(INDEX_PATTERN))
       return stats.indexed
     },

@@ -63,7 +63,7 @@ const readingsOf = async (stack: RunningStack, device: string) =>
   }>
 
 describe("sluice up: the search index after a restart", () => {
-  it("is rebuilt from the lake at start, so the readings API answers with the history before any new publish", async () => {
+  it("is rebuilt from the lake at start, so the readings and devices APIs answer with the history before any new publish", async () => {
     const first = await start([])
     const client = await mqtt.connectAsync(first.mqttUrl, { clientId: "publisher", reconnectPeriod: 0 })
     try {
@@ -84,6 +84,17 @@ describe("sluice up: the search index after a restart", () => {
     const second = await start(log)
     expect(log).toContain(`search index: rebuilt ${readings.length} documents from the lake`)
     expect(second.status().received).toBe(0)
+    // The device list knows them too, last seen at their newest reading.
+    const devices = (await (await fetch(new URL("/api/devices", second.dashboardUrl))).json()) as Array<{
+      deviceId: string
+      lastSeen?: number
+    }>
+    expect(devices.map((device) => [device.deviceId, device.lastSeen])).toEqual(
+      ["dev-1", "dev-2"].map((device) => {
+        const newest = readings.filter((reading) => reading.DEVICE_NAME === device).at(-1)?.TIMESTAMP
+        return [device, Date.parse(`${newest}Z`)]
+      }),
+    )
     for (const device of ["dev-1", "dev-2"]) {
       const points = await readingsOf(second, device)
       expect(

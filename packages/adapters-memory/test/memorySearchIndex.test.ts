@@ -7,6 +7,7 @@ import {
   bulkItemBytes,
   dailyIndexName,
   indexDocuments,
+  openSearchBulk,
   type SearchDocument,
   SearchIndex,
 } from "@sluice/core"
@@ -151,5 +152,22 @@ describe("memory search index: bounded", () => {
       index.search({ index: "telemetry-*", size: 100, sort: { field: "n", order: "asc" } }),
     )
     expect(hits.map((hit) => hit.id)).toEqual(["d/3", "d/4", "d/5"])
+  })
+
+  it("keeps its eviction queue within twice the bound (plus a compaction step), whatever it has seen", async () => {
+    const state = MemorySearchIndex.makeState({ maxDocuments: 500, recordRequests: false })
+    const index = MemorySearchIndex.makeService(state, openSearchBulk)
+    let longest = 0
+    for (let batch = 0; batch < 100; batch++) {
+      const documents = Array.from({ length: 100 }, (_, i) => ({
+        index: "telemetry-2026-11-26",
+        id: `d/${batch * 100 + i}`,
+        source: { DEVICE_NAME: "d", n: batch * 100 + i },
+      }))
+      await Effect.runPromise(index.bulk(documents))
+      longest = Math.max(longest, state.insertionOrder.length)
+    }
+    expect(state.documentCount).toBe(500)
+    expect(longest).toBeLessThanOrEqual(2 * 500 + 1_024)
   })
 })

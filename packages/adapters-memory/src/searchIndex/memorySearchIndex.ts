@@ -106,8 +106,9 @@ const evictOldest = (state: MemorySearchIndexState) => {
     state.evictFrom++
     if (state.indexes.get(index)?.documents.delete(id)) state.documentCount--
   }
-  // Compact the queue now and then so it does not keep evicted entries forever.
-  if (state.evictFrom > 65_536 && state.evictFrom * 2 > state.insertionOrder.length) {
+  // Compact the queue once evicted entries are half of it: it then holds at most twice the live
+  // documents (each evicted entry keeps its id string alive), at an amortised O(1) per insert.
+  if (state.evictFrom >= 1_024 && state.evictFrom * 2 > state.insertionOrder.length) {
     state.insertionOrder.splice(0, state.evictFrom)
     state.evictFrom = 0
   }

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: every benchmark in one run, each case beside its anchor measured in the same
  * process. Prints a table and writes bench/results.json (with the machine it ran on).
- * `npm run bench -- batching rules` runs only the named suites.
+ * `npm run bench -- batching rules` runs only the named suites and writes
+ * bench/results.partial.json instead, so the committed record of a whole run is never replaced
+ * by a part of one.
  *
  * Benchmarks are not tests: nothing here asserts a time.
  */
@@ -78,8 +80,9 @@ const machine = {
   // 1-minute load averages at the start and the end: above the core count, other work shared the machine.
   loadAverage: { start: loadAtStart, end: loadavg()[0] },
 }
+const file = wanted.length > 0 ? "results.partial.json" : "results.json"
 writeFileSync(
-  join(here, "results.json"),
+  join(here, file),
   `${JSON.stringify({ at: new Date().toISOString(), machine, seconds, rows }, null, 2)}\n`,
 )
-console.log(`wrote bench/results.json`)
+console.log(`wrote bench/${file}`)

@@ -11,11 +11,14 @@ export const handsOnTimestamp = fc
   .integer({ min: Date.UTC(2000, 0, 1) / 1000, max: Date.UTC(2099, 11, 31) / 1000 })
   .map((seconds) => new Date(seconds * 1000).toISOString().slice(0, 19))
 
-export const extraFields = fc.dictionary(
-  fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "prototype")),
-  fc.jsonValue({ maxDepth: 2 }),
-  { maxKeys: 3 },
-)
+/** Extra fields as they arrive over the wire: JSON, so never -0 (JSON writes it as 0). */
+export const extraFields = fc
+  .dictionary(
+    fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "prototype")),
+    fc.jsonValue({ maxDepth: 2 }),
+    { maxKeys: 3 },
+  )
+  .map((extra) => JSON.parse(JSON.stringify(extra)) as Record<string, unknown>)
 
 export const validPayload = fc
   .record({

@@ -31,13 +31,13 @@ import {
 import { Effect, Layer, type Scope } from "effect"
 import {
   inTransaction,
-  openSqlite,
+  openSource,
   type SqliteDatabase,
-  type SqliteFileOptions,
+  type SqliteSource,
   sqliteError,
 } from "../table/sqliteDatabase.ts"
 
-export type SqliteProjectionStoreOptions = SqliteFileOptions | { readonly database: SqliteDatabase }
+export type SqliteProjectionStoreOptions = SqliteSource
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS projection_registrations (
@@ -222,16 +222,13 @@ export const makeService = (db: SqliteDatabase): ProjectionStore["Service"] => {
   })
 }
 
-const openFor = (options: SqliteProjectionStoreOptions): { db: SqliteDatabase; owned: boolean } =>
-  "database" in options ? { db: options.database, owned: false } : { db: openSqlite(options), owned: true }
-
 /** Opens the store for the scope's lifetime (closing the file it opened). */
 export const make = (
   options: SqliteProjectionStoreOptions,
 ): Effect.Effect<ProjectionStore["Service"], ProjectionStoreError, Scope.Scope> =>
   Effect.map(
     Effect.acquireRelease(
-      Effect.try({ try: () => openFor(options), catch: (error) => asError(error, "open") }),
+      Effect.try({ try: () => openSource(options), catch: (error) => asError(error, "open") }),
       ({ db, owned }) => Effect.sync(() => owned && db.close()),
     ),
     ({ db }) => makeService(db),
@@ -243,7 +240,7 @@ export const layer = (
 
 /** The service over a file it opens, with `close`. */
 export const sqliteProjectionStore = (options: SqliteProjectionStoreOptions) => {
-  const { db, owned } = openFor(options)
+  const { db, owned } = openSource(options)
   return { service: makeService(db), database: db, close: () => void (owned && db.close()) }
 }
 export type SqliteProjectionStore = ReturnType<typeof sqliteProjectionStore>

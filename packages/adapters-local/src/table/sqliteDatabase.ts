@@ -67,6 +67,13 @@ export const openSqlite = (options: SqliteFileOptions): SqliteDatabase => {
   return db as unknown as SqliteDatabase
 }
 
+/** A connection handed in (used as it is, never closed here) or opened from a file (closed by its opener). */
+export type SqliteSource = SqliteFileOptions | { readonly database: SqliteDatabase }
+
+/** The connection of a source, and whether this opener owns (and must close) it. */
+export const openSource = (source: SqliteSource): { db: SqliteDatabase; owned: boolean } =>
+  "database" in source ? { db: source.database, owned: false } : { db: openSqlite(source), owned: true }
+
 /** Runs `body` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlock). */
 export const inTransaction = <A>(db: SqliteDatabase, body: () => A): A => {
   db.exec("BEGIN IMMEDIATE")

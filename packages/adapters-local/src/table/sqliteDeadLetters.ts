@@ -8,13 +8,13 @@ import { type DeadLetter, DeadLetters, type DeadLettersError, Fatal, plainDeadLe
 import { Effect, Layer, type Scope } from "effect"
 import {
   inTransaction,
-  openSqlite,
+  openSource,
   type SqliteDatabase,
-  type SqliteFileOptions,
+  type SqliteSource,
   sqliteError,
 } from "./sqliteDatabase.ts"
 
-export type SqliteDeadLettersOptions = SqliteFileOptions | { readonly database: SqliteDatabase }
+export type SqliteDeadLettersOptions = SqliteSource
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS dead_letters (
@@ -59,15 +59,12 @@ export const makeService = (db: SqliteDatabase): DeadLetters["Service"] => {
   })
 }
 
-const openFor = (options: SqliteDeadLettersOptions): { db: SqliteDatabase; owned: boolean } =>
-  "database" in options ? { db: options.database, owned: false } : { db: openSqlite(options), owned: true }
-
 export const make = (
   options: SqliteDeadLettersOptions,
 ): Effect.Effect<DeadLetters["Service"], DeadLettersError, Scope.Scope> =>
   Effect.map(
     Effect.acquireRelease(
-      Effect.try({ try: () => openFor(options), catch: (error) => asError(error, "open") }),
+      Effect.try({ try: () => openSource(options), catch: (error) => asError(error, "open") }),
       ({ db, owned }) => Effect.sync(() => owned && db.close()),
     ),
     ({ db }) => makeService(db),
@@ -78,7 +75,7 @@ export const layer = (options: SqliteDeadLettersOptions): Layer.Layer<DeadLetter
 
 /** Plain-Promise facade: `sqliteDeadLetters({ path })`, with `list(): Promise<DeadLetter[]>`. */
 export const sqliteDeadLetters = (options: SqliteDeadLettersOptions) => {
-  const { db, owned } = openFor(options)
+  const { db, owned } = openSource(options)
   return { ...plainDeadLettersOf(makeService(db)), database: db, close: () => void (owned && db.close()) }
 }
 export type SqliteDeadLetters = ReturnType<typeof sqliteDeadLetters>

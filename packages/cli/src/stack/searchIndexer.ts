@@ -21,10 +21,9 @@ import {
   SearchIndex,
   type StartPosition,
   type Stream,
+  searchDocumentFromRecord,
 } from "@sluice/core"
 import { Effect, Layer } from "effect"
-
-const decoder = new TextDecoder()
 
 export interface SearchIndexerStats {
   indexed: number
@@ -34,18 +33,6 @@ export interface SearchIndexerStats {
 export interface SearchIndexer {
   readonly stats: () => Readonly<SearchIndexerStats>
   readonly stop: () => Promise<void>
-}
-
-const documentOf = (data: Uint8Array): SearchDocument | undefined => {
-  try {
-    const value = JSON.parse(decoder.decode(data)) as { index?: unknown; id?: unknown; source?: unknown }
-    if (typeof value.index !== "string" || typeof value.id !== "string") return undefined
-    if (typeof value.source !== "object" || value.source === null || Array.isArray(value.source))
-      return undefined
-    return { index: value.index, id: value.id, source: value.source as JsonObject }
-  } catch {
-    return undefined
-  }
 }
 
 /** Indexes documents; resolves with the ones indexed, having counted the rejected. */
@@ -93,7 +80,7 @@ export const startSearchIndexer = async (options: {
       try {
         const batch: ReadResult = await Effect.runPromise(options.stream.read(shardId, position, 500))
         const documents = batch.records.flatMap((record) => {
-          const document = documentOf(record.data)
+          const document = searchDocumentFromRecord(record.data)
           if (!document) stats.rejected++
           return document ? [document] : []
         })

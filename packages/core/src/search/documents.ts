@@ -42,6 +42,24 @@ export const searchDocumentOf = (
   return { index: dailyIndexName(event.reading.epochMs, indexPrefix), id: event.id, source }
 }
 
+const decoder = new TextDecoder()
+
+/**
+ * A document as a search hand-off stream carries it (`{"index","id","source"}` as JSON bytes, what
+ * the search rule action appends); undefined for anything else, which the indexer skips.
+ */
+export const searchDocumentFromRecord = (data: Uint8Array): SearchDocument | undefined => {
+  try {
+    const value = JSON.parse(decoder.decode(data)) as { index?: unknown; id?: unknown; source?: unknown }
+    if (typeof value.index !== "string" || typeof value.id !== "string") return undefined
+    if (typeof value.source !== "object" || value.source === null || Array.isArray(value.source))
+      return undefined
+    return { index: value.index, id: value.id, source: value.source as JsonObject }
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Bytes a document adds to a `_bulk` body: the action line, the source line and their two
  * newlines — what the request size limit counts. JSON escaping is measured, not estimated.

@@ -14,6 +14,7 @@ export {
   MAX_DOCUMENT_ID_BYTES,
   SEARCH_DEVICE_FIELD,
   SEARCH_TIME_FIELD,
+  searchDocumentFromRecord,
   searchDocumentOf,
 } from "./documents.ts"
 export { indexDocuments } from "./indexDocuments.ts"

@@ -14,6 +14,7 @@ import {
   invalidIndexNameReason,
   makeEvent,
   readingFromJson,
+  searchDocumentFromRecord,
   searchDocumentOf,
 } from "../../src/index.ts"
 
@@ -68,4 +69,35 @@ describe("search documents of readings", () => {
         },
       ),
     ))
+})
+
+describe("search documents from a hand-off stream's records", () => {
+  const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
+
+  it("reads back every document as it was appended (property)", () =>
+    checkProperty(
+      fc.property(
+        fc.record({
+          index: fc.string(),
+          id: fc.string(),
+          source: fc.dictionary(fc.string(), fc.jsonValue()),
+        }),
+        (document) => {
+          const wire = JSON.parse(JSON.stringify(document))
+          expect(searchDocumentFromRecord(bytes(document))).toEqual(wire)
+        },
+      ),
+    ))
+
+  it("skips anything that is not one: not JSON, no string index or id, a source that is no object", () => {
+    for (const data of [
+      new TextEncoder().encode("{not json"),
+      bytes({ id: "a", source: {} }),
+      bytes({ index: "i", id: 7, source: {} }),
+      bytes({ index: "i", id: "a", source: [1] }),
+      bytes({ index: "i", id: "a", source: null }),
+      bytes("a string"),
+    ])
+      expect(searchDocumentFromRecord(data)).toBeUndefined()
+  })
 })

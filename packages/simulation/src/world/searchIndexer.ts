@@ -13,9 +13,9 @@
 import {
   type DeadLetter,
   indexDocuments,
-  type JsonObject,
   SearchIndex,
   type StartPosition,
+  searchDocumentFromRecord,
 } from "@sluice/core"
 import { Effect, Exit } from "effect"
 import type { SimConfig } from "../scenario.ts"
@@ -26,24 +26,11 @@ import { rethrowCrash } from "./processCrash.ts"
 
 export const SEARCH_CONSUMER = "search-indexer"
 const READ_LIMIT = 50
-const decoder = new TextDecoder()
 
 export interface SearchStats {
   indexed: number
   rejected: number
   failedSteps: number
-}
-
-const documentOf = (data: Uint8Array) => {
-  try {
-    const value = JSON.parse(decoder.decode(data)) as { index?: unknown; id?: unknown; source?: unknown }
-    if (typeof value.index !== "string" || typeof value.id !== "string") return undefined
-    if (typeof value.source !== "object" || value.source === null || Array.isArray(value.source))
-      return undefined
-    return { index: value.index, id: value.id, source: value.source as JsonObject }
-  } catch {
-    return undefined
-  }
 }
 
 export const searchLetterId = (index: string, id: string) => `search/${index}/${id}`
@@ -82,7 +69,7 @@ export const makeSearchIndexer = (options: {
     const read = runtime.runSync(stream.read(shardId, position, READ_LIMIT))
     if (Exit.isFailure(read) || read.value.records.length === 0) return
     const records = read.value.records
-    const documents = records.map((record) => documentOf(record.data))
+    const documents = records.map((record) => searchDocumentFromRecord(record.data))
     const sendable = documents.flatMap((document) => (document === undefined ? [] : [document]))
     const exit = runtime.runSync(
       indexDocuments(sendable, config.consumer.retry).pipe(Effect.provideService(SearchIndex, ports.search)),
